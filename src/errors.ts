@@ -1,0 +1,92 @@
+/**
+ * The catalogue of vigil's errors. Each code has a message template, the CLI exit code and
+ * the HTTP status it maps to. docs/errors.md documents every code (a test checks it).
+ */
+export const ERROR_CODES = {
+  VIGIL_ERR_USAGE: { exit: 2, status: 400, summary: 'the command line is wrong' },
+  VIGIL_ERR_INPUT_NOT_FOUND: { exit: 2, status: 404, summary: 'an input file or folder does not exist' },
+  VIGIL_ERR_INPUT_TOO_LARGE: { exit: 2, status: 413, summary: 'an input file exceeds the size limit' },
+  VIGIL_ERR_CONFIG_NOT_FOUND: { exit: 2, status: 400, summary: 'the config file does not exist' },
+  VIGIL_ERR_CONFIG_PARSE: { exit: 2, status: 400, summary: 'the config file is not valid YAML' },
+  VIGIL_ERR_CONFIG_INVALID: { exit: 2, status: 400, summary: 'the config breaks its schema' },
+  VIGIL_ERR_SARIF_PARSE: { exit: 2, status: 400, summary: 'a SARIF file is not valid JSON' },
+  VIGIL_ERR_SARIF_INVALID: { exit: 2, status: 400, summary: 'a SARIF file breaks the SARIF 2.1.0 shape' },
+  VIGIL_ERR_BASELINE_PARSE: { exit: 2, status: 400, summary: 'a baseline file is not valid JSON' },
+  VIGIL_ERR_BASELINE_INVALID: { exit: 2, status: 400, summary: 'a baseline file is not a vigil JSON output' },
+  VIGIL_ERR_SUPPRESSION_PARSE: { exit: 2, status: 400, summary: 'a suppression file is not valid YAML' },
+  VIGIL_ERR_SUPPRESSION_INVALID: { exit: 2, status: 400, summary: 'a suppression file breaks its schema' },
+  VIGIL_ERR_SCANNER_UNKNOWN: { exit: 2, status: 400, summary: 'no scanner has that id' },
+  VIGIL_ERR_TARGET_UNKNOWN: { exit: 2, status: 400, summary: 'no target has that name' },
+  VIGIL_ERR_LEDGER_URL: { exit: 2, status: 400, summary: 'the ledger location is not a path or postgres:// URL' },
+  VIGIL_ERR_LEDGER_UNAVAILABLE: { exit: 3, status: 503, summary: 'the ledger could not be opened' },
+  VIGIL_ERR_FINDING_NOT_FOUND: { exit: 2, status: 404, summary: 'no finding has that id' },
+  VIGIL_ERR_TRIAGE_INVALID: { exit: 2, status: 400, summary: 'a triage request is incomplete or contradictory' },
+  VIGIL_ERR_SCANNER_DUPLICATE: { exit: 3, status: 500, summary: 'two scanners registered the same id' },
+  VIGIL_ERR_SCANNER_TIMEOUT: { exit: 3, status: 504, summary: 'a scanner ran past its timeout' },
+  VIGIL_ERR_INTERNAL: { exit: 3, status: 500, summary: 'a bug in vigil' },
+} as const satisfies Record<string, { exit: 2 | 3; status: number; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Where in a file the problem is. Lines and columns are 1-based. */
+export interface SourcePosition {
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** An error vigil knows how to report: a code, a position and a message that says what to do. */
+export class VigilError extends Error {
+  readonly code: ErrorCode;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+
+  constructor(code: ErrorCode, message: string, pos: SourcePosition = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'VigilError';
+    this.code = code;
+    if (pos.file !== undefined) this.file = pos.file;
+    if (pos.line !== undefined) this.line = pos.line;
+    if (pos.column !== undefined) this.column = pos.column;
+  }
+
+  get exitCode(): 2 | 3 {
+    return ERROR_CODES[this.code].exit;
+  }
+
+  get statusCode(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  /** True for bad input or usage (exit 2), as opposed to failures of vigil or a scanner. */
+  get isInputError(): boolean {
+    return this.exitCode === 2;
+  }
+
+  /** `file:line:col: message` — the shape editors and CI logs link. */
+  get where(): string {
+    if (!this.file) return '';
+    return [this.file, this.line, this.line ? this.column : undefined].filter((x) => x !== undefined).join(':');
+  }
+
+  override toString(): string {
+    const w = this.where;
+    return `${this.code}: ${w ? `${w}: ` : ''}${this.message}`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, file: this.file, line: this.line, column: this.column };
+  }
+}
+
+export function isVigilError(e: unknown): e is VigilError {
+  return e instanceof VigilError;
+}
+
+/** A one-line description of any thrown value. */
+export function describeError(e: unknown): string {
+  if (e instanceof VigilError) return e.toString();
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

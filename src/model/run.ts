@@ -1,0 +1,44 @@
+import type { Finding } from './finding.js';
+
+export const RUN_STATUSES = ['running', 'complete', 'partial', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const PART_STATUSES = ['complete', 'failed', 'timeout', 'aborted'] as const;
+export type PartStatus = (typeof PART_STATUSES)[number];
+
+/** One scanner on one target within a run. */
+export interface RunPart {
+  scanner: string;
+  scannerVersion: number;
+  target: string;
+  status: PartStatus;
+  error: string | null;
+  findings: number;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** One scan run: targets × scanners and what came of each. */
+export interface Run {
+  id: string;
+  /** `cli`, `schedule:<name>`, `catch-up:<name>`, `api`. */
+  trigger: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: RunStatus;
+  parts: RunPart[];
+}
+
+/** A finished run together with the findings it produced. */
+export interface RunResult {
+  run: Run;
+  findings: Finding[];
+}
+
+/** `complete` when every part completed, `failed` when none did, `partial` otherwise. */
+export function runStatusOf(parts: readonly RunPart[]): RunStatus {
+  if (parts.length === 0) return 'complete';
+  const ok = parts.filter((p) => p.status === 'complete').length;
+  if (ok === parts.length) return 'complete';
+  return ok === 0 ? 'failed' : 'partial';
+}
