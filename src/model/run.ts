@@ -29,10 +29,15 @@ export interface Run {
   parts: RunPart[];
 }
 
+/** A finding together with the name of the target it was found on. */
+export type TargetedFinding = Finding & { target: string };
+
 /** A finished run together with the findings it produced. */
 export interface RunResult {
   run: Run;
-  findings: Finding[];
+  findings: TargetedFinding[];
+  /** The thrown values of failed parts, by `scanner\u0000target`, for callers that map them to exit codes. */
+  errors: Map<string, unknown>;
 }
 
 /** `complete` when every part completed, `failed` when none did, `partial` otherwise. */

@@ -1,0 +1,693 @@
+import { hash } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Finding, FindingStatus, LedgerFinding } from '../model/finding.js';
+import { formatLocation } from '../model/location.js';
+import type { Run, RunResult, TargetedFinding } from '../model/run.js';
+import { severityRank, type Severity } from '../model/severity.js';
+import { VigilError } from '../errors.js';
+import { canonicalJson, eventHash } from './hash-chain.js';
+import type {
+  FindingPage,
+  FindingQuery,
+  FindingRecord,
+  IngestSummary,
+  Ledger,
+  LedgerEvent,
+  TriageChange,
+  VerifyResult,
+} from './ledger.js';
+import { recordKey } from './ledger.js';
+import { bulkInsert } from './bulk.js';
+import { GENESIS_HASH } from './migrations.js';
+import type { FindingsTable, LedgerDatabase } from './schema.js';
+import { DEFAULT_SLA, slaDue, type SlaDays } from './sla.js';
+
+type Db = Kysely<LedgerDatabase>;
+
+/** Rows per multi-row statement: under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
+const CHUNK = 1000;
+
+/** An event waiting to be chained and written. */
+interface PendingEvent {
+  type: string;
+  runId: string | null;
+  findingId: number | null;
+  actor: string | null;
+  data: unknown;
+}
+
+/** Store-specific parts: how to open a write transaction that serialises the hash chain. */
+export interface StoreDriver {
+  kind: 'sqlite' | 'postgres';
+  description: string;
+  writeTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+interface ExistingRow {
+  id: number;
+  fingerprint: string;
+  status: string;
+  data_hash: string;
+  severity: string;
+  first_seen: string;
+  sla_due: string | null;
+  accept_justification: string | null;
+  accept_approver: string | null;
+  accept_expires: string | null;
+}
+
+/** The ledger over Kysely: one code path for SQLite and PostgreSQL. */
+export class KyselyLedger implements Ledger {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly description: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly driver: StoreDriver,
+    private readonly sla: SlaDays = DEFAULT_SLA,
+  ) {
+    this.kind = driver.kind;
+    this.description = driver.description;
+  }
+
+  async ingest(result: RunResult, opts: { now?: Date } = {}): Promise<IngestSummary> {
+    const now = (opts.now ?? new Date()).toISOString();
+    const { run } = result;
+    const summary: IngestSummary = {
+      runId: run.id,
+      new: 0,
+      reopened: 0,
+      fixed: 0,
+      unchanged: 0,
+      updated: 0,
+      expiredAcceptances: 0,
+      events: 0,
+      records: new Map(),
+    };
+    // Group the run's findings by part; a fingerprint repeated within a part counts once.
+    const byPart = new Map<string, Map<string, TargetedFinding>>();
+    for (const p of run.parts) byPart.set(partKey(p.scanner, p.target), new Map());
+    for (const f of result.findings) {
+      const k = partKey(f.scanner, f.target);
+      let m = byPart.get(k);
+      if (!m) {
+        m = new Map();
+        byPart.set(k, m);
+      }
+      if (!m.has(f.fingerprint)) m.set(f.fingerprint, f);
+    }
+    const complete = run.status === 'complete';
+    const completedParts = new Set(run.parts.filter((p) => p.status === 'complete').map((p) => partKey(p.scanner, p.target)));
+
+    await this.driver.writeTransaction(this.db, async (trx) => {
+      const events: PendingEvent[] = [];
+      summary.expiredAcceptances = await this.expireIn(trx, now, events);
+
+      await trx
+        .insertInto('runs')
+        .values({
+          id: run.id,
+          trigger: run.trigger,
+          started_at: run.startedAt,
+          finished_at: run.finishedAt ?? now,
+          status: run.status,
+          parts: JSON.stringify(run.parts),
+          summary: null,
+        })
+        .execute();
+
+      for (const [key, incoming] of byPart) {
+        const [scanner, target] = splitPartKey(key);
+        const existing = await this.loadPart(trx, target, scanner);
+        const byFp = new Map<string, ExistingRow>();
+        for (const r of existing) byFp.set(r.fingerprint, r);
+
+        const inserts: { f: TargetedFinding; row: Omit<FindingsTable, 'id'> }[] = [];
+        const touched: number[] = [];
+        for (const f of incoming.values()) {
+          const data = findingJson(f);
+          const hash = contentHash(data);
+          const row = byFp.get(f.fingerprint);
+          if (!row) {
+            inserts.push({
+              f,
+              row: {
+                target: f.target,
+                fingerprint: f.fingerprint,
+                scanner: f.scanner,
+                rule_id: f.ruleId,
+                title: f.title,
+                severity: f.severity,
+                severity_rank: severityRank(f.severity),
+                status: 'open',
+                first_seen: now,
+                last_seen: now,
+                status_changed_at: now,
+                sla_due: slaDue(f.severity, now, this.sla),
+                last_run_id: run.id,
+                location: formatLocation(f.location),
+                data,
+                data_hash: hash,
+                accept_justification: null,
+                accept_approver: null,
+                accept_expires: null,
+              },
+            });
+            continue;
+          }
+          byFp.delete(f.fingerprint);
+          let status = row.status as FindingStatus;
+          let due = row.sla_due;
+          if (status === 'fixed') {
+            // Seen again after being fixed: the SLA clock restarts from now.
+            status = 'reopened';
+            due = slaDue(f.severity, now, this.sla);
+            events.push({
+              type: 'finding.reopened',
+              runId: run.id,
+              findingId: row.id,
+              actor: null,
+              data: { fingerprint: f.fingerprint, target: f.target, from: 'fixed' },
+            });
+            summary.reopened++;
+          } else if (row.severity !== f.severity) {
+            due = slaDue(f.severity, row.first_seen, this.sla);
+          }
+          if (status !== row.status || row.data_hash !== hash) {
+            await trx
+              .updateTable('findings')
+              .set({
+                status,
+                status_changed_at: status !== row.status ? now : undefined,
+                title: f.title,
+                severity: f.severity,
+                severity_rank: severityRank(f.severity),
+                rule_id: f.ruleId,
+                location: formatLocation(f.location),
+                data,
+                data_hash: hash,
+                sla_due: due,
+                last_seen: now,
+                last_run_id: run.id,
+              })
+              .where('id', '=', row.id)
+              .execute();
+            if (row.data_hash !== hash && row.severity !== f.severity) {
+              events.push({
+                type: 'finding.severity_changed',
+                runId: run.id,
+                findingId: row.id,
+                actor: null,
+                data: { from: row.severity, to: f.severity },
+              });
+            }
+            if (status === row.status) summary.updated++;
+          } else {
+            touched.push(row.id);
+            summary.unchanged++;
+          }
+          summary.records.set(recordKey(f.target, f.fingerprint), {
+            id: row.id,
+            status,
+            firstSeen: row.first_seen,
+            slaDue: due,
+            acceptance: acceptanceOf(row),
+          });
+        }
+
+        for (let i = 0; i < touched.length; i += CHUNK) {
+          await trx
+            .updateTable('findings')
+            .set({ last_seen: now, last_run_id: run.id })
+            .where('id', 'in', touched.slice(i, i + CHUNK))
+            .execute();
+        }
+
+        for (let i = 0; i < inserts.length; i += CHUNK) {
+          const chunk = inserts.slice(i, i + CHUNK);
+          const ids = await bulkInsert(
+            trx,
+            this.kind,
+            'findings',
+            FINDING_COLUMNS,
+            chunk.map((c) => FINDING_COLUMNS.map((col) => c.row[col])),
+            ['id', 'fingerprint'],
+          );
+          const idOf = new Map(ids.map((r) => [r.fingerprint as string, Number(r.id)]));
+          for (const { f, row } of chunk) {
+            const id = idOf.get(f.fingerprint)!;
+            events.push({
+              type: 'finding.opened',
+              runId: run.id,
+              findingId: id,
+              actor: null,
+              data: { fingerprint: f.fingerprint, target: f.target, scanner: f.scanner, ruleId: f.ruleId, severity: f.severity },
+            });
+            summary.records.set(recordKey(f.target, f.fingerprint), {
+              id,
+              status: 'open',
+              firstSeen: now,
+              slaDue: row.sla_due,
+              acceptance: null,
+            });
+          }
+          summary.new += chunk.length;
+        }
+
+        // Absent from a complete run of this scanner on this target: fixed. A partial run proves nothing.
+        if (complete && completedParts.has(key)) {
+          const gone = [...byFp.values()].filter((r) => r.status !== 'fixed' && r.status !== 'false_positive');
+          for (let i = 0; i < gone.length; i += CHUNK) {
+            const chunk = gone.slice(i, i + CHUNK);
+            await trx
+              .updateTable('findings')
+              .set({ status: 'fixed', status_changed_at: now })
+              .where('id', 'in', chunk.map((r) => r.id))
+              .execute();
+            for (const r of chunk) {
+              events.push({
+                type: 'finding.fixed',
+                runId: run.id,
+                findingId: r.id,
+                actor: null,
+                data: { fingerprint: r.fingerprint, target, from: r.status },
+              });
+            }
+          }
+          summary.fixed += gone.length;
+        }
+      }
+
+      const counts = {
+        new: summary.new,
+        reopened: summary.reopened,
+        fixed: summary.fixed,
+        unchanged: summary.unchanged,
+        updated: summary.updated,
+      };
+      await trx.updateTable('runs').set({ summary: JSON.stringify(counts) }).where('id', '=', run.id).execute();
+      events.push({
+        type: 'run.finished',
+        runId: run.id,
+        findingId: null,
+        actor: null,
+        data: {
+          trigger: run.trigger,
+          status: run.status,
+          startedAt: run.startedAt,
+          finishedAt: run.finishedAt,
+          parts: run.parts.map((p) => ({ scanner: p.scanner, target: p.target, status: p.status, error: p.error, findings: p.findings })),
+          counts,
+        },
+      });
+      summary.events = events.length;
+      await this.appendEvents(trx, events, now);
+    });
+    return summary;
+  }
+
+  async listFindings(q: FindingQuery = {}): Promise<FindingPage> {
+    const limit = Math.min(Math.max(q.limit ?? 50, 1), 10_000);
+    let query = this.db.selectFrom('findings').selectAll();
+    let count = this.db.selectFrom('findings').select((eb) => eb.fn.countAll<number | string>().as('n'));
+    const filters: ((qb: any) => any)[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any -- shared by two builder types
+    if (q.status?.length) filters.push((qb) => qb.where('status', 'in', q.status));
+    if (q.severity?.length) filters.push((qb) => qb.where('severity_rank', 'in', q.severity!.map(severityRank)));
+    if (q.target) filters.push((qb) => qb.where('target', '=', q.target));
+    if (q.scanner) filters.push((qb) => qb.where('scanner', '=', q.scanner));
+    if (q.ruleId) filters.push((qb) => qb.where('rule_id', '=', q.ruleId));
+    if (q.text) {
+      const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      filters.push((qb) =>
+        qb.where((eb: any) => // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+          eb.or([
+            sql<boolean>`title like ${like} escape '\\'`,
+            sql<boolean>`rule_id like ${like} escape '\\'`,
+            sql<boolean>`location like ${like} escape '\\'`,
+          ]),
+        ),
+      );
+    }
+    for (const f of filters) {
+      query = f(query);
+      count = f(count);
+    }
+    const rows = await query
+      .orderBy('severity_rank', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset(q.offset ?? 0)
+      .execute();
+    const page: FindingPage = { findings: rows.map(toLedgerFinding) };
+    if (q.withTotal) {
+      const r = await count.executeTakeFirst();
+      page.total = Number(r?.n ?? 0);
+    }
+    return page;
+  }
+
+  async getFinding(id: number): Promise<LedgerFinding | undefined> {
+    const row = await this.db.selectFrom('findings').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toLedgerFinding(row) : undefined;
+  }
+
+  async findingEvents(id: number): Promise<LedgerEvent[]> {
+    const rows = await this.db.selectFrom('events').selectAll().where('finding_id', '=', id).orderBy('seq').execute();
+    return rows.map(toEvent);
+  }
+
+  async triage(id: number, change: TriageChange, opts: { now?: Date } = {}): Promise<LedgerFinding> {
+    const now = (opts.now ?? new Date()).toISOString();
+    validateTriage(change, now);
+    return this.driver.writeTransaction(this.db, async (trx) => {
+      const row = await trx.selectFrom('findings').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new VigilError('VIGIL_ERR_FINDING_NOT_FOUND', `no finding with id ${id}`);
+      if (row.status === 'fixed' && change.status !== 'false_positive') {
+        throw new VigilError(
+          'VIGIL_ERR_TRIAGE_INVALID',
+          `finding ${id} is fixed; it reopens by itself when a scan sees it again`,
+        );
+      }
+      const accepted = change.status === 'accepted';
+      const expires = accepted && change.expires ? new Date(change.expires).toISOString() : null;
+      await trx
+        .updateTable('findings')
+        .set({
+          status: change.status,
+          status_changed_at: now,
+          accept_justification: change.status === 'accepted' || change.status === 'false_positive' ? change.justification ?? null : null,
+          accept_approver: accepted ? change.approver ?? null : null,
+          accept_expires: expires,
+        })
+        .where('id', '=', id)
+        .execute();
+      await this.appendEvents(
+        trx,
+        [
+          {
+            type: 'finding.triaged',
+            runId: null,
+            findingId: id,
+            actor: change.actor,
+            data: {
+              from: row.status,
+              to: change.status,
+              justification: change.justification ?? null,
+              approver: accepted ? change.approver ?? null : null,
+              expires,
+              note: change.note ?? null,
+            },
+          },
+        ],
+        now,
+      );
+      const updated = await trx.selectFrom('findings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      return toLedgerFinding(updated);
+    });
+  }
+
+  async expireAcceptances(at: Date = new Date()): Promise<number> {
+    const now = at.toISOString();
+    // Cheap check first, so read-only commands do not take the write lock for nothing.
+    const due = await this.db
+      .selectFrom('findings')
+      .select('id')
+      .where('status', '=', 'accepted')
+      .where('accept_expires', 'is not', null)
+      .where('accept_expires', '<=', now)
+      .limit(1)
+      .execute();
+    if (due.length === 0) return 0;
+    return this.driver.writeTransaction(this.db, async (trx) => {
+      const events: PendingEvent[] = [];
+      const n = await this.expireIn(trx, now, events);
+      await this.appendEvents(trx, events, now);
+      return n;
+    });
+  }
+
+  async listRuns(opts: { trigger?: string; limit?: number } = {}): Promise<Run[]> {
+    let q = this.db.selectFrom('runs').selectAll();
+    if (opts.trigger) q = q.where('trigger', '=', opts.trigger);
+    const rows = await q.orderBy('started_at', 'desc').limit(opts.limit ?? 20).execute();
+    return rows.map(toRun);
+  }
+
+  async lastRun(triggers: string[]): Promise<Run | undefined> {
+    if (triggers.length === 0) return undefined;
+    const row = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('trigger', 'in', triggers)
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toRun(row) : undefined;
+  }
+
+  async head(): Promise<{ seq: number; hash: string }> {
+    const h = await this.db.selectFrom('ledger_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+    return { seq: Number(h.seq), hash: h.hash };
+  }
+
+  async verify(opts: { onProgress?: (checked: number) => void } = {}): Promise<VerifyResult> {
+    const page = 20_000;
+    let prev = GENESIS_HASH;
+    let expectSeq = 1;
+    let checked = 0;
+    // Keyset pages by seq: constant memory, same code on both stores.
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('events')
+        .select(['seq', 'at', 'type', 'run_id', 'finding_id', 'actor', 'data', 'prev_hash', 'hash'])
+        .where('seq', '>=', expectSeq)
+        .orderBy('seq')
+        .limit(page)
+        .execute();
+      for (const r of rows) {
+        const seq = Number(r.seq);
+        if (seq !== expectSeq) {
+          return { ok: false, events: checked, headHash: prev, broken: { seq: expectSeq, reason: `event ${expectSeq} is missing (next is ${seq})` } };
+        }
+        if (r.prev_hash !== prev) {
+          return { ok: false, events: checked, headHash: prev, broken: { seq, reason: 'prev_hash does not match the previous event: events were deleted or reordered' } };
+        }
+        const h = eventHash({
+          seq,
+          at: r.at,
+          type: r.type,
+          runId: r.run_id,
+          findingId: r.finding_id === null ? null : Number(r.finding_id),
+          actor: r.actor,
+          data: r.data,
+          prevHash: r.prev_hash,
+        });
+        if (h !== r.hash) {
+          return { ok: false, events: checked, headHash: prev, broken: { seq, reason: 'hash does not match the content: the event was edited' } };
+        }
+        prev = r.hash;
+        expectSeq++;
+        checked++;
+      }
+      opts.onProgress?.(checked);
+      if (rows.length < page) break;
+    }
+    const head = await this.head();
+    if (head.seq !== checked || head.hash !== prev) {
+      return {
+        ok: false,
+        events: checked,
+        headHash: prev,
+        broken: {
+          seq: Math.min(head.seq, checked) + 1,
+          reason: `the recorded head is event ${head.seq} (${head.hash.slice(0, 12)}…) but the chain ends at event ${checked}: events after it were deleted`,
+        },
+      };
+    }
+    return { ok: true, events: checked, headHash: prev };
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.driver.close();
+  }
+
+  private async loadPart(trx: Db, target: string, scanner: string): Promise<ExistingRow[]> {
+    return trx
+      .selectFrom('findings')
+      .select([
+        'id',
+        'fingerprint',
+        'status',
+        'data_hash',
+        'severity',
+        'first_seen',
+        'sla_due',
+        'accept_justification',
+        'accept_approver',
+        'accept_expires',
+      ])
+      .where('target', '=', target)
+      .where('scanner', '=', scanner)
+      .execute()
+      .then((rows) => rows.map((r) => ({ ...r, id: Number(r.id) })));
+  }
+
+  /** Reopen expired acceptances inside a write transaction, queueing their events. */
+  private async expireIn(trx: Db, now: string, events: PendingEvent[]): Promise<number> {
+    const rows = await trx
+      .selectFrom('findings')
+      .select(['id', 'accept_expires', 'severity'])
+      .where('status', '=', 'accepted')
+      .where('accept_expires', 'is not', null)
+      .where('accept_expires', '<=', now)
+      .execute();
+    for (const r of rows) {
+      await trx
+        .updateTable('findings')
+        .set({ status: 'reopened', status_changed_at: now, sla_due: slaDue(r.severity as Severity, now, this.sla) })
+        .where('id', '=', r.id)
+        .execute();
+      events.push({
+        type: 'finding.acceptance_expired',
+        runId: null,
+        findingId: Number(r.id),
+        actor: null,
+        data: { expired: r.accept_expires },
+      });
+    }
+    return rows.length;
+  }
+
+  /** Chain and write events, then move the head — all inside the caller's write transaction. */
+  private async appendEvents(trx: Db, pending: PendingEvent[], at: string): Promise<void> {
+    if (pending.length === 0) return;
+    const head = await trx.selectFrom('ledger_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+    let seq = Number(head.seq);
+    let prev = head.hash;
+    const rows = pending.map((e) => {
+      seq++;
+      const data = canonicalJson(e.data);
+      const hash = eventHash({ seq, at, type: e.type, runId: e.runId, findingId: e.findingId, actor: e.actor, data, prevHash: prev });
+      const row = { seq, at, type: e.type, run_id: e.runId, finding_id: e.findingId, actor: e.actor, data, prev_hash: prev, hash };
+      prev = hash;
+      return row;
+    });
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await bulkInsert(trx, this.kind, 'events', EVENT_COLUMNS, rows.slice(i, i + CHUNK).map((r) => EVENT_COLUMNS.map((c) => r[c])));
+    }
+    await trx.updateTable('ledger_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
+  }
+}
+
+const FINDING_COLUMNS = [
+  'target',
+  'fingerprint',
+  'scanner',
+  'rule_id',
+  'title',
+  'severity',
+  'severity_rank',
+  'status',
+  'first_seen',
+  'last_seen',
+  'status_changed_at',
+  'sla_due',
+  'last_run_id',
+  'location',
+  'data',
+  'data_hash',
+  'accept_justification',
+  'accept_approver',
+  'accept_expires',
+] as const satisfies readonly (keyof Omit<FindingsTable, 'id'>)[];
+
+const EVENT_COLUMNS = ['seq', 'at', 'type', 'run_id', 'finding_id', 'actor', 'data', 'prev_hash', 'hash'] as const;
+
+function partKey(scanner: string, target: string): string {
+  return `${scanner}\u0000${target}`;
+}
+
+function splitPartKey(k: string): [string, string] {
+  const i = k.indexOf('\u0000');
+  return [k.slice(0, i), k.slice(i + 1)];
+}
+
+/** Change detection only, not security: SHA-1 is three times faster than SHA-256 here. */
+function contentHash(s: string): string {
+  return hash('sha1', s);
+}
+
+/** The stored form of a finding: everything but the target, which is a column. */
+function findingJson(f: TargetedFinding): string {
+  const { target: _target, ...rest } = f;
+  return JSON.stringify(rest);
+}
+
+function acceptanceOf(r: {
+  accept_justification: string | null;
+  accept_approver: string | null;
+  accept_expires: string | null;
+  status?: string;
+}): FindingRecord['acceptance'] {
+  if (!r.accept_justification && !r.accept_approver) return null;
+  return { justification: r.accept_justification ?? '', approver: r.accept_approver ?? '', expires: r.accept_expires };
+}
+
+function toLedgerFinding(r: Selectable<FindingsTable>): LedgerFinding {
+  const f = JSON.parse(r.data) as Finding;
+  return {
+    ...f,
+    id: Number(r.id),
+    target: r.target,
+    status: r.status as FindingStatus,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    slaDue: r.sla_due,
+    acceptance: acceptanceOf(r),
+    lastRunId: r.last_run_id,
+  };
+}
+
+function toRun(r: Selectable<LedgerDatabase['runs']>): Run {
+  return {
+    id: r.id,
+    trigger: r.trigger,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    status: r.status as Run['status'],
+    parts: JSON.parse(r.parts) as Run['parts'],
+  };
+}
+
+function toEvent(r: Selectable<LedgerDatabase['events']>): LedgerEvent {
+  return {
+    seq: Number(r.seq),
+    at: r.at,
+    type: r.type,
+    runId: r.run_id,
+    findingId: r.finding_id === null ? null : Number(r.finding_id),
+    actor: r.actor,
+    data: JSON.parse(r.data) as unknown,
+    hash: r.hash,
+  };
+}
+
+function validateTriage(c: TriageChange, now: string): void {
+  if (c.status === 'accepted') {
+    if (!c.justification?.trim()) throw new VigilError('VIGIL_ERR_TRIAGE_INVALID', 'accepting a risk needs a justification');
+    if (!c.approver?.trim()) throw new VigilError('VIGIL_ERR_TRIAGE_INVALID', 'accepting a risk needs an approver');
+    if (c.expires) {
+      const t = Date.parse(c.expires);
+      if (Number.isNaN(t)) throw new VigilError('VIGIL_ERR_TRIAGE_INVALID', `expires is not a date: "${c.expires}"`);
+      if (t <= Date.parse(now)) throw new VigilError('VIGIL_ERR_TRIAGE_INVALID', `expires ${c.expires} is in the past`);
+    }
+  } else if (c.status === 'false_positive') {
+    if (!c.justification?.trim()) throw new VigilError('VIGIL_ERR_TRIAGE_INVALID', 'marking a false positive needs a justification');
+  }
+  if (c.status !== 'accepted' && (c.expires || c.approver)) {
+    throw new VigilError('VIGIL_ERR_TRIAGE_INVALID', '--expires and --approver apply only to status accepted');
+  }
+}
+

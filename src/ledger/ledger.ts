@@ -1,0 +1,102 @@
+import type { FindingStatus, LedgerFinding, TriageStatus } from '../model/finding.js';
+import type { Run, RunResult } from '../model/run.js';
+import type { Severity } from '../model/severity.js';
+
+/** What one ingest changed. */
+export interface IngestSummary {
+  runId: string;
+  new: number;
+  reopened: number;
+  fixed: number;
+  unchanged: number;
+  updated: number;
+  expiredAcceptances: number;
+  events: number;
+  /** Ledger record of every finding in the run, by `target\0fingerprint`. */
+  records: Map<string, FindingRecord>;
+}
+
+/** The ledger's view of one finding, as the gate and writers need it. */
+export interface FindingRecord {
+  id: number;
+  status: FindingStatus;
+  firstSeen: string;
+  slaDue: string | null;
+  acceptance: { justification: string; approver: string; expires: string | null } | null;
+}
+
+export interface FindingQuery {
+  status?: FindingStatus[];
+  severity?: Severity[];
+  target?: string;
+  scanner?: string;
+  ruleId?: string;
+  /** Substring of title, rule or location. */
+  text?: string;
+  limit?: number;
+  offset?: number;
+  /** Also count all matches (costs a second query). */
+  withTotal?: boolean;
+}
+
+export interface FindingPage {
+  findings: LedgerFinding[];
+  total?: number;
+}
+
+export interface TriageChange {
+  status: TriageStatus;
+  actor: string;
+  /** Required for accepted and false_positive. */
+  justification?: string;
+  /** Required for accepted. */
+  approver?: string;
+  /** ISO date or timestamp; for accepted. After it, the finding is reopened. */
+  expires?: string | null;
+  note?: string;
+}
+
+export interface LedgerEvent {
+  seq: number;
+  at: string;
+  type: string;
+  runId: string | null;
+  findingId: number | null;
+  actor: string | null;
+  data: unknown;
+  hash: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  events: number;
+  headHash: string;
+  /** The first event that breaks the chain, and how. */
+  broken?: { seq: number; reason: string };
+}
+
+/** One interface, two stores (SQLite and PostgreSQL), the same migrations. */
+export interface Ledger {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where it is, with any password redacted. */
+  readonly description: string;
+  /** Store one finished run and its findings in a single transaction. */
+  ingest(result: RunResult, opts?: { now?: Date }): Promise<IngestSummary>;
+  listFindings(q?: FindingQuery): Promise<FindingPage>;
+  getFinding(id: number): Promise<LedgerFinding | undefined>;
+  findingEvents(id: number): Promise<LedgerEvent[]>;
+  triage(id: number, change: TriageChange, opts?: { now?: Date }): Promise<LedgerFinding>;
+  /** Reopen accepted findings whose acceptance has expired. Returns how many. */
+  expireAcceptances(now?: Date): Promise<number>;
+  listRuns(opts?: { trigger?: string; limit?: number }): Promise<Run[]>;
+  /** The newest run whose trigger is one of `triggers`. */
+  lastRun(triggers: string[]): Promise<Run | undefined>;
+  verify(opts?: { onProgress?: (checked: number) => void }): Promise<VerifyResult>;
+  head(): Promise<{ seq: number; hash: string }>;
+  close(): Promise<void>;
+}
+
+/** Key of a finding within the ledger. */
+export function recordKey(target: string, fingerprint: string): string {
+  return `${target}\u0000${fingerprint}`;
+}

@@ -1,0 +1,90 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/** Which SQL dialect a migration writes for; the few differences are named here. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/** The same migrations for both stores; dialect differences are confined to column types. */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  const idType = dialect === 'postgres' ? 'serial' : 'integer';
+  return {
+    '0001-initial': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('runs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('trigger', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('parts', 'text', (c) => c.notNull())
+          .addColumn('summary', 'text')
+          .execute();
+        await db.schema.createIndex('runs_trigger_started').on('runs').columns(['trigger', 'started_at']).execute();
+
+        await db.schema
+          .createTable('findings')
+          .addColumn('id', idType, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('fingerprint', 'text', (c) => c.notNull())
+          .addColumn('scanner', 'text', (c) => c.notNull())
+          .addColumn('rule_id', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('severity_rank', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('first_seen', 'text', (c) => c.notNull())
+          .addColumn('last_seen', 'text', (c) => c.notNull())
+          .addColumn('status_changed_at', 'text', (c) => c.notNull())
+          .addColumn('sla_due', 'text')
+          .addColumn('last_run_id', 'text')
+          .addColumn('location', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('data_hash', 'text', (c) => c.notNull())
+          .addColumn('accept_justification', 'text')
+          .addColumn('accept_approver', 'text')
+          .addColumn('accept_expires', 'text')
+          // The fingerprint already names the scanner; leading with it lets ingest load one part by prefix.
+          .addUniqueConstraint('findings_target_scanner_fp', ['target', 'scanner', 'fingerprint'])
+          .execute();
+        // The dashboard's and CLI's default listing: by status and severity, newest first.
+        await db.schema
+          .createIndex('findings_status_sev_id')
+          .on('findings')
+          .columns(['status', 'severity_rank', 'id'])
+          .execute();
+        await db.schema.createIndex('findings_sev_id').on('findings').columns(['severity_rank', 'id']).execute();
+
+        await db.schema
+          .createTable('events')
+          .addColumn('seq', 'integer', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('run_id', 'text')
+          .addColumn('finding_id', 'integer')
+          .addColumn('actor', 'text')
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('events_finding').on('events').columns(['finding_id', 'seq']).execute();
+
+        // The head of the chain, kept apart so that deleting the newest events is detected too.
+        await db.schema
+          .createTable('ledger_head')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
+        await sql`insert into ledger_head (id, seq, hash) values (1, 0, ${GENESIS_HASH})`.execute(db);
+      },
+    },
+  };
+}
+
+/** The `prev_hash` of the first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Kysely's migration provider over the list above. */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) };
+}

@@ -1,0 +1,131 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { VigilError } from '../errors.js';
+import type { Ledger } from './ledger.js';
+import { KyselyLedger, type StoreDriver } from './kysely-ledger.js';
+import { migrationProvider, type Dialect } from './migrations.js';
+import type { LedgerDatabase } from './schema.js';
+import { DEFAULT_SLA, type SlaDays } from './sla.js';
+
+/** The default ledger file, relative to the working folder. */
+export const DEFAULT_LEDGER = '.vigil/ledger.db';
+
+export interface OpenLedgerOptions {
+  sla?: SlaDays;
+}
+
+/** True for `postgres://` and `postgresql://` URLs. */
+export function isPostgresUrl(loc: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(loc);
+}
+
+/** A ledger location with its password replaced by `***`, for logs and messages. */
+export function redactLedgerUrl(loc: string): string {
+  if (!isPostgresUrl(loc)) return loc;
+  try {
+    const u = new URL(loc);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return loc.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
+  }
+}
+
+/** Open (and migrate) the ledger at a file path (SQLite) or a postgres:// URL. */
+export async function openLedger(location: string, opts: OpenLedgerOptions = {}): Promise<Ledger> {
+  const sla = opts.sla ?? DEFAULT_SLA;
+  if (isPostgresUrl(location)) return openPostgres(location, sla);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    throw new VigilError(
+      'VIGIL_ERR_LEDGER_URL',
+      `"${redactLedgerUrl(location)}" is neither a file path (SQLite) nor a postgres:// URL`,
+    );
+  }
+  return openSqlite(location, sla);
+}
+
+async function openSqlite(file: string, sla: SlaDays): Promise<Ledger> {
+  const { default: Database } = await import('better-sqlite3');
+  const path = resolve(file);
+  let database;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    database = new Database(path);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    // Large ingests touch many index pages; 64 MiB of cache keeps them out of the WAL until commit.
+    database.pragma('cache_size = -65536');
+    // Another vigil process (serve and a CLI triage) may hold the write lock for a moment.
+    database.pragma('busy_timeout = 10000');
+  } catch (e) {
+    throw new VigilError('VIGIL_ERR_LEDGER_UNAVAILABLE', `cannot open SQLite ledger: ${(e as Error).message}`, { file: path }, { cause: e });
+  }
+  const db = new Kysely<LedgerDatabase>({ dialect: new SqliteDialect({ database }) });
+  const driver: StoreDriver = {
+    kind: 'sqlite',
+    description: path,
+    // BEGIN IMMEDIATE takes the write lock up front: the chain head read inside cannot go stale.
+    async writeTransaction(kdb, fn) {
+      return kdb.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const out = await fn(conn);
+          await sql`commit`.execute(conn);
+          return out;
+        } catch (e) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw e;
+        }
+      });
+    },
+    async close() {
+      // Kysely's destroy closes the database.
+    },
+  };
+  await migrate(db, 'sqlite', path);
+  return new KyselyLedger(db, driver, sla);
+}
+
+async function openPostgres(url: string, sla: SlaDays): Promise<Ledger> {
+  const pg = await import('pg');
+  // Text is fine for our columns; counts come back as strings and are converted where read.
+  const pool = new pg.default.Pool({ connectionString: url, max: 4 });
+  const description = redactLedgerUrl(url);
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new VigilError('VIGIL_ERR_LEDGER_UNAVAILABLE', `cannot connect to PostgreSQL ledger ${description}: ${(e as Error).message}`, {}, { cause: e });
+  }
+  const db = new Kysely<LedgerDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const driver: StoreDriver = {
+    kind: 'postgres',
+    description,
+    async writeTransaction(kdb, fn) {
+      return kdb.transaction().execute(async (trx) => {
+        // One writer at a time across every process sharing this database: the chain has one head.
+        await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(trx);
+        return fn(trx);
+      });
+    },
+    async close() {
+      // Kysely's destroy ends the pool.
+    },
+  };
+  await migrate(db, 'postgres', description);
+  return new KyselyLedger(db, driver, sla);
+}
+
+/** An arbitrary constant naming vigil's ledger lock ("vigil" in ASCII). */
+const LOCK_KEY = 0x76696769;
+
+async function migrate(db: Kysely<LedgerDatabase>, dialect: Dialect, where: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy().catch(() => undefined);
+    throw new VigilError('VIGIL_ERR_LEDGER_UNAVAILABLE', `cannot migrate ledger ${where}: ${(error as Error).message}`, {}, { cause: error });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './runner.js';
+export * from './progress.js';
+export * from './plan.js';
