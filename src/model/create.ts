@@ -52,6 +52,6 @@ function cmp(a: string, b: string): number {
 }
 
 /** Sorted copy. */
-export function sortFindings(findings: readonly Finding[]): Finding[] {
+export function sortFindings<T extends Finding>(findings: readonly T[]): T[] {
   return [...findings].sort(compareFindings);
 }

@@ -44,6 +44,6 @@ export interface ScanReport {
   /** Counts of findings that are neither suppressed nor unchanged from the baseline. */
   summary: SeveritySummary;
   gate: GateResult;
-  /** Errors of failed parts, for writers that can show them. */
+  /** vigil's version, for the writers' tool fields. */
   toolVersion: string;
 }

@@ -74,7 +74,7 @@ export async function runScan(plan: readonly PlanItem[], opts: RunnerOptions): P
     status: runStatusOf(parts),
     parts,
   };
-  const findings = sortFindings(found.flat()) as TargetedFinding[];
+  const findings = sortFindings(found.flat());
   return { run, findings, errors };
 }
 

@@ -1,0 +1,34 @@
+import type { ScanReport } from '../src/model/report.js';
+import { writeJson } from './json.js';
+import { writeJunit } from './junit.js';
+import { writeSarif, type SarifOptions } from './sarif.js';
+import { writeTable, type TableOptions } from './table.js';
+
+/** The formats `vigil scan --format` accepts, in the order help text lists them. */
+export const FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
+export type ReportFormat = (typeof FORMATS)[number];
+
+/** True for a name in FORMATS (for validating `--format`). */
+export function isReportFormat(v: unknown): v is ReportFormat {
+  return typeof v === 'string' && (FORMATS as readonly string[]).includes(v);
+}
+
+/** What the writers may be told beyond the report itself; each takes what concerns it. */
+export type WriteOptions = Partial<TableOptions> & SarifOptions;
+
+/** Render the report in one format. */
+export function writeReport(format: ReportFormat, report: ScanReport, opts: WriteOptions = {}): string {
+  switch (format) {
+    case 'table': {
+      const table: TableOptions = { color: opts.color ?? false };
+      if (opts.width !== undefined) table.width = opts.width;
+      return writeTable(report, table);
+    }
+    case 'json':
+      return writeJson(report);
+    case 'sarif':
+      return writeSarif(report, opts.informationUri === undefined ? {} : { informationUri: opts.informationUri });
+    case 'junit':
+      return writeJunit(report);
+  }
+}

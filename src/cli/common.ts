@@ -1,0 +1,86 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import { VigilError, describeError, isVigilError } from '../errors.js';
+import type { VigilConfig } from '../config/types.js';
+import { DEFAULT_LEDGER, openLedger, redactLedgerUrl, type Ledger } from '../ledger/index.js';
+
+/** The version vigil reports in outputs. */
+export const VERSION = '0.1.0';
+
+/** Where the ledger is: --ledger, then VIGIL_LEDGER, then the config, then the default file. */
+export function ledgerLocation(flag: string | undefined, config?: VigilConfig): string {
+  return flag ?? process.env.VIGIL_LEDGER ?? config?.ledger ?? DEFAULT_LEDGER;
+}
+
+/** Open the ledger for a command, with the config's SLA days. */
+export async function openCommandLedger(flag: string | undefined, config?: VigilConfig): Promise<Ledger> {
+  return openLedger(ledgerLocation(flag, config), config ? { sla: config.sla } : {});
+}
+
+/** The config file to use: --config, or ./vigil.yaml when it exists. */
+export function configPath(flag: string | undefined): string | undefined {
+  if (flag) return resolve(flag);
+  const p = resolve('vigil.yaml');
+  return existsSync(p) ? p : undefined;
+}
+
+/** Load the config named by --config or found in the working folder; undefined when there is none. */
+export async function maybeConfig(flag: string | undefined): Promise<VigilConfig | undefined> {
+  const file = configPath(flag);
+  if (!file) return undefined;
+  const { loadConfig } = await import('../config/index.js');
+  return loadConfig(file);
+}
+
+/** Write command output to a file (creating its folder) or stdout. */
+export function emit(text: string, output?: string): void {
+  if (output && output !== '-') {
+    const p = resolve(output);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+/** Who is acting, for the event log. */
+export function currentActor(): string {
+  try {
+    return process.env.VIGIL_ACTOR ?? userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Print an error the way CI logs and editors read it, and return its exit code. */
+export function reportError(e: unknown): number {
+  if (isVigilError(e)) {
+    process.stderr.write(`vigil: error ${e.toString()}\n`);
+    return e.exitCode;
+  }
+  process.stderr.write(`vigil: internal error: ${e instanceof Error && process.env.VIGIL_DEBUG ? e.stack : describeError(e)}\n`);
+  return 3;
+}
+
+/** Split a comma list option and check every member against the allowed values. */
+export function listOption<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const i of items) {
+    if (!(allowed as readonly string[]).includes(i)) {
+      throw new VigilError('VIGIL_ERR_USAGE', `${flag}: "${i}" is not one of ${allowed.join(', ')}`);
+    }
+  }
+  return items as T[];
+}
+
+/** Parse a positive integer option. */
+export function intOption(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new VigilError('VIGIL_ERR_USAGE', `${flag}: "${value}" is not a whole number`);
+  return n;
+}
+
+export { redactLedgerUrl };

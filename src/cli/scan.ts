@@ -1,0 +1,162 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { VigilError, describeError, isVigilError } from '../errors.js';
+import type { VigilConfig } from '../config/types.js';
+import type { ReportedFinding } from '../model/report.js';
+import { FAIL_ON, type FailOn } from '../model/severity.js';
+import type { RunResult } from '../model/run.js';
+import { recordKey, type IngestSummary } from '../ledger/index.js';
+import { planFromConfig, targetFromArg, runScan, ttyProgress, type PlanItem } from '../runner/index.js';
+import { stderrLogger } from '../util/logger.js';
+import { VERSION, configPath, emit, ledgerLocation, listOption, openCommandLedger, redactLedgerUrl } from './common.js';
+
+interface ScanFlags {
+  config?: string;
+  format: string;
+  output?: string;
+  failOn?: string;
+  baseline?: string;
+  suppressions?: string;
+  ledger?: string | false;
+  target?: string[];
+  timeout?: string;
+  concurrency?: string;
+}
+
+/** `vigil scan` — every target in the config, or one scanner on one target. */
+export function registerScan(program: Command): void {
+  program
+    .command('scan')
+    .summary('scan the config\'s targets, or one target with one scanner')
+    .description(
+      'Without arguments, run every scanner on every target in vigil.yaml. With <scanner> <target>, run one ' +
+        'scanner on one path, URL or host — no config needed (e.g. `vigil scan import results.sarif`).\n\n' +
+        'Exit codes: 0 passed; 1 the gate failed (findings at or above --fail-on after suppressions and ' +
+        'baseline); 2 bad usage or bad input; 3 a scanner or internal failure.',
+    )
+    .argument('[scanner]', 'scanner id (import)')
+    .argument('[target]', 'a path, URL or host[:port]')
+    .option('-c, --config <file>', 'config file (default: ./vigil.yaml when present)')
+    .option('-f, --format <format>', 'table | json | sarif | junit', 'table')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--fail-on <severity>', 'critical | high | medium | low | none (default: the config\'s gate, else high)')
+    .option('--baseline <file>', 'a previous `--format json` output: only findings not in it count')
+    .option('--suppressions <file>', 'suppression file (default: the config\'s, else ./.vigilignore.yaml)')
+    .option('--ledger <path|url>', 'SQLite file or postgres:// URL (default: $VIGIL_LEDGER, the config, .vigil/ledger.db)')
+    .option('--no-ledger', 'scan without recording anything')
+    .option('-t, --target <name...>', 'with a config: only these targets')
+    .option('--timeout <seconds>', 'per scanner and target (default: the config\'s, else 600)')
+    .option('--concurrency <n>', 'parts run at once (default: the config\'s, else 4)')
+    .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
+      process.exitCode = await scanCommand(scanner, target, flags);
+    });
+}
+
+async function scanCommand(scannerId: string | undefined, targetArg: string | undefined, flags: ScanFlags): Promise<number> {
+  const { loadConfig, defaultConfig } = await import('../config/index.js');
+  const gate = await import('../gate/index.js');
+  const reports = await import('../../reports/index.js');
+  const { createScanner, scannerIds } = await import('../../scanners/index.js');
+
+  const format = listOption(flags.format, reports.FORMATS, '--format')![0]!;
+  if (scannerId && !targetArg) throw new VigilError('VIGIL_ERR_USAGE', `vigil scan ${scannerId} needs a target: vigil scan ${scannerId} <path|url|host>`);
+
+  // Every input is read and checked before anything runs, so bad input never half-writes the ledger.
+  const cfgFile = configPath(flags.config);
+  let config: VigilConfig;
+  if (cfgFile) config = await loadConfig(cfgFile);
+  else if (!scannerId) {
+    throw new VigilError('VIGIL_ERR_CONFIG_NOT_FOUND', 'no vigil.yaml here: run `vigil init`, pass --config, or scan one target with `vigil scan <scanner> <target>`');
+  } else config = defaultConfig(process.cwd());
+
+  let plan: PlanItem[];
+  if (scannerId) {
+    if (!scannerIds().includes(scannerId)) {
+      throw new VigilError('VIGIL_ERR_SCANNER_UNKNOWN', `no scanner "${scannerId}"; known: ${scannerIds().join(', ')}`);
+    }
+    plan = [{ target: targetFromArg(targetArg!), scanner: scannerId, options: {} }];
+  } else {
+    plan = planFromConfig(config, flags.target ? { targets: flags.target } : {});
+    for (const p of plan) {
+      if (!scannerIds().includes(p.scanner)) {
+        throw new VigilError('VIGIL_ERR_SCANNER_UNKNOWN', `target ${p.target.name} names scanner "${p.scanner}"; known: ${scannerIds().join(', ')}`, { file: config.file });
+      }
+    }
+  }
+  const failOn: FailOn = flags.failOn ? listOption(flags.failOn, FAIL_ON, '--fail-on')![0]! : config.gate.failOn;
+  const suppressionFile = flags.suppressions ? resolve(flags.suppressions) : cfgFile ? config.suppressions : resolve('.vigilignore.yaml');
+  const suppressions = await gate.loadSuppressions(suppressionFile);
+  const baseline = flags.baseline ? await gate.loadBaseline(resolve(flags.baseline)) : undefined;
+  const timeoutSec = flags.timeout ? Number(flags.timeout) : config.runner.timeoutSeconds;
+  if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new VigilError('VIGIL_ERR_USAGE', `--timeout: "${flags.timeout}" is not a number of seconds`);
+  const concurrency = flags.concurrency ? Number(flags.concurrency) : config.runner.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new VigilError('VIGIL_ERR_USAGE', `--concurrency: "${flags.concurrency}" is not a positive whole number`);
+  const ledger = flags.ledger === false ? undefined : await openCommandLedger(flags.ledger, cfgFile ? config : undefined);
+
+  try {
+    const logger = stderrLogger();
+    const ac = new AbortController();
+    const onSignal = () => ac.abort(new Error('interrupted'));
+    process.once('SIGINT', onSignal);
+    let result: RunResult;
+    try {
+      const progress = ttyProgress();
+      result = await runScan(plan, {
+        createScanner,
+        trigger: 'cli',
+        baseDir: config.baseDir,
+        concurrency,
+        timeoutMs: timeoutSec * 1000,
+        signal: ac.signal,
+        logger: { ...logger, warn: () => undefined },
+        ...(progress ? { onProgress: progress } : {}),
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+    }
+
+    // Bad input found by a scanner (a malformed SARIF) is the user's to fix: exit 2, ledger untouched.
+    const inputErrors = [...result.errors.values()].filter((e) => isVigilError(e) && e.isInputError);
+    if (inputErrors.length) {
+      for (const e of inputErrors) process.stderr.write(`vigil: error ${describeError(e)}\n`);
+      return 2;
+    }
+
+    let ingest: IngestSummary | undefined;
+    if (ledger) ingest = await ledger.ingest(result);
+
+    const annotated: ReportedFinding[] = result.findings.map((f) => {
+      const rec = ingest?.records.get(recordKey(f.target, f.fingerprint));
+      return rec ? { ...f, id: rec.id, status: rec.status, firstSeen: rec.firstSeen, slaDue: rec.slaDue } : { ...f };
+    });
+    const suppressed = gate.applySuppressions(annotated, suppressions, new Date());
+    for (const n of suppressed.expired) process.stderr.write(`vigil: warn: ${n.message}\n`);
+    const withBaseline = baseline ? gate.applyBaseline(suppressed.findings, baseline) : suppressed.findings;
+    const report = gate.buildReport(result.run, withBaseline, failOn, VERSION);
+
+    const color = format === 'table' && !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    emit(reports.writeReport(format, report, { color, width: process.stdout.columns || 120 }), flags.output);
+    // With a machine format on stdout (or any file output), people still get a one-line summary.
+    if (format !== 'table' || flags.output) {
+      process.stderr.write(`${summaryLine(report.summary, report.gate)}\n`);
+    }
+    if (ledger && ingest) {
+      process.stderr.write(
+        `vigil: ledger ${redactLedgerUrl(ledgerLocation(flags.ledger as string | undefined, cfgFile ? config : undefined))}: ` +
+          `${ingest.new} new, ${ingest.reopened} reopened, ${ingest.fixed} fixed, ${ingest.unchanged + ingest.updated} still open\n`,
+      );
+    }
+    const failedParts = result.run.parts.filter((p) => p.status !== 'complete');
+    for (const p of failedParts) process.stderr.write(`vigil: error ${p.scanner} on ${p.target} ${p.status}: ${p.error}\n`);
+    if (failedParts.length) return 3;
+    return report.gate.failed ? 1 : 0;
+  } finally {
+    await ledger?.close();
+  }
+}
+
+function summaryLine(s: Record<string, number>, g: { failOn: string; failed: boolean; counted: number }): string {
+  const counts = ['critical', 'high', 'medium', 'low', 'info'].map((k) => `${s[k] ?? 0} ${k}`).join(', ');
+  const verdict = g.failOn === 'none' ? 'gate off' : g.failed ? `gate FAILED at ${g.failOn} (${g.counted} findings)` : `gate passed at ${g.failOn}`;
+  return `vigil: ${counts} — ${verdict}`;
+}

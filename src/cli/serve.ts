@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import pino from 'pino';
+import { VigilError, describeError } from '../errors.js';
+import type { ScheduleConfig, VigilConfig } from '../config/types.js';
+import type { Logger } from '../util/logger.js';
+import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger, redactLedgerUrl } from './common.js';
+
+/** `vigil serve` — the scheduler and the HTTP server (for now /healthz) in one process. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .summary('run the config\'s schedules and serve /healthz')
+    .option('-c, --config <file>', 'config file (default ./vigil.yaml)')
+    .option('--ledger <path|url>', 'SQLite file or postgres:// URL (default: $VIGIL_LEDGER, the config, .vigil/ledger.db)')
+    .option('-p, --port <port>', 'port (default: the config\'s, else 8787)')
+    .option('--host <host>', 'address to bind (default: the config\'s, else 127.0.0.1)')
+    .action(async (flags: { config?: string; ledger?: string; port?: string; host?: string }) => {
+      await serve(flags);
+    });
+}
+
+async function serve(flags: { config?: string; ledger?: string; port?: string; host?: string }): Promise<void> {
+  const { loadConfig, defaultConfig } = await import('../config/index.js');
+  const { Scheduler } = await import('../scheduler/index.js');
+  const { buildServer } = await import('../server/index.js');
+  const { runScan, planFromConfig } = await import('../runner/index.js');
+  const { createScanner } = await import('../../scanners/index.js');
+
+  const file = configPath(flags.config);
+  if (flags.config && !file) throw new VigilError('VIGIL_ERR_CONFIG_NOT_FOUND', 'no such file', { file: flags.config });
+  const config: VigilConfig = file ? await loadConfig(file) : defaultConfig(process.cwd());
+  const port = intOption(flags.port, '--port', config.server.port);
+  const host = flags.host ?? config.server.host;
+
+  const log = pino({ base: { service: 'vigil' }, level: process.env.VIGIL_LOG_LEVEL ?? 'info' });
+  const logger: Logger = {
+    debug: (m, d) => log.debug(d ?? {}, m),
+    info: (m, d) => log.info(d ?? {}, m),
+    warn: (m, d) => log.warn(d ?? {}, m),
+    error: (m, d) => log.error(d ?? {}, m),
+  };
+  const ledger = await openCommandLedger(flags.ledger, config);
+  logger.info(`ledger ${redactLedgerUrl(ledgerLocation(flags.ledger, config))} (${ledger.kind})`);
+
+  const execute = async (s: ScheduleConfig, trigger: string) => {
+    const plan = planFromConfig(config, {
+      ...(s.targets ? { targets: s.targets } : {}),
+      ...(s.scanners ? { scanners: s.scanners } : {}),
+    });
+    logger.info(`run ${trigger} started: ${plan.length} parts`);
+    const result = await runScan(plan, {
+      createScanner,
+      trigger,
+      baseDir: config.baseDir,
+      concurrency: config.runner.concurrency,
+      timeoutMs: config.runner.timeoutSeconds * 1000,
+      logger,
+    });
+    // An unattended run keeps what worked; a partial run never marks anything fixed.
+    const s2 = await ledger.ingest(result);
+    logger.info(`run ${trigger} ${result.run.status}: ${s2.new} new, ${s2.reopened} reopened, ${s2.fixed} fixed, ${s2.unchanged + s2.updated} still open`, {
+      runId: result.run.id,
+    });
+  };
+  const scheduler = new Scheduler({ schedules: config.schedules, ledger, execute, logger });
+  const app = buildServer({
+    ledger,
+    version: VERSION,
+    schedules: () => config.schedules.map((s) => ({ name: s.name, cron: s.cron, running: scheduler.isRunning(s.name) })),
+  });
+  try {
+    await app.listen({ port, host });
+  } catch (e) {
+    await ledger.close();
+    throw new VigilError('VIGIL_ERR_USAGE', `cannot listen on ${host}:${port}: ${describeError(e)}`);
+  }
+  logger.info(`vigil serving on http://${host}:${port} (healthz: /healthz); config ${file ?? '(none)'}; ${config.schedules.length} schedules`);
+  await scheduler.start();
+
+  await new Promise<void>((done) => {
+    const stop = async (sig: string) => {
+      logger.info(`${sig}: stopping`);
+      await app.close();
+      await scheduler.stop();
+      await ledger.close();
+      done();
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+}
