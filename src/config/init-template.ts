@@ -1,0 +1,73 @@
+/**
+ * The vigil.yaml that `vigil init` writes: every setting, each with what it does and its
+ * default, so a new user can read it top to bottom. A test parses it with parseConfig.
+ */
+export function initTemplate(): string {
+  return TEMPLATE;
+}
+
+const TEMPLATE = `# vigil.yaml: what vigil scans, when, and what fails a build.
+# Only \`targets\` is required. The settings above it show their defaults, so
+# deleting one changes nothing. Relative paths are resolved against this file's folder.
+
+version: 1                        # format of this file; 1 is the only one so far
+
+# Where findings are kept: a SQLite file, or a postgres:// URL for a shared ledger.
+# --ledger and the VIGIL_LEDGER environment variable override it.
+ledger: .vigil/ledger.db
+
+# Days to fix a finding, by severity, before it is overdue.
+sla:
+  critical: 7
+  high: 30
+  medium: 90
+  low: 120
+
+gate:
+  # \`vigil scan\` exits 1 when a finding at or above this severity is left after
+  # suppressions, VEX and the baseline: critical | high | medium | low | none.
+  # --fail-on overrides it.
+  failOn: high
+
+# Findings to ignore, each with a reason and an expiry date.
+suppressions: .vigilignore.yaml
+
+runner:
+  concurrency: 4                  # scanner/target pairs that run at once (1 to 64)
+  timeout: 10m                    # per scanner and target: seconds, or "90s", "10m", "1h"
+
+# \`vigil serve\`: REST API and dashboard. Keep it on loopback unless a proxy guards it.
+server:
+  host: 127.0.0.1
+  port: 8787
+
+# What to scan. Names are unique; kind says which key holds the location:
+# path (a folder), url (http/https), host (host or host:port), database (dsn).
+targets:
+  - name: app
+    kind: path
+    path: .
+    active: false                 # true allows intrusive checks (active web scans)
+    # Scanner ids to run: a list, or a map of id to options (\`import: {}\`).
+    # import ingests the SARIF files it finds under the target.
+    scanners: [import]
+
+  # More kinds of target, for the scanners that handle them:
+  # - name: staging
+  #   kind: url
+  #   url: https://staging.example.com
+  #   scanners: [web]
+  # - name: api-tls
+  #   kind: host
+  #   host: api.example.com:443
+  #   scanners: [tls]
+
+# When \`vigil serve\` runs scans on its own; none when absent.
+schedules:
+  - name: nightly
+    cron: "0 2 * * *"             # minute hour day month weekday (6 fields: seconds first)
+    timezone: UTC                 # IANA time zone; the server's local time when absent
+    # targets: [app]              # target names; all targets when absent
+    # scanners: [import]          # scanner ids; every scanner of each target when absent
+    runOnStart: false             # also run once when \`vigil serve\` starts
+`;

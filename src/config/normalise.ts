@@ -1,0 +1,64 @@
+import { dirname, resolve } from 'node:path';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_FAIL_ON,
+  DEFAULT_LEDGER,
+  DEFAULT_SERVER,
+  DEFAULT_SUPPRESSIONS,
+  DEFAULT_TIMEOUT_SECONDS,
+  isPostgresUrl,
+} from './defaults.js';
+import { durationSeconds } from './duration.js';
+import { LOCATION_KEY, type ScheduleYaml, type TargetYaml, type VigilYaml } from './schema.js';
+import { DEFAULT_SLA, type ScheduleConfig, type TargetConfig, type VigilConfig } from './types.js';
+
+/** Build a VigilConfig from a validated vigil.yaml value: defaults applied, paths absolute, durations in seconds. */
+export function normaliseConfig(raw: VigilYaml, file: string): VigilConfig {
+  const abs = resolve(file);
+  const baseDir = dirname(abs);
+  const ledger = raw.ledger ?? DEFAULT_LEDGER;
+  return {
+    file: abs,
+    baseDir,
+    ledger: isPostgresUrl(ledger) ? ledger : resolve(baseDir, ledger),
+    sla: { ...DEFAULT_SLA, ...raw.sla },
+    gate: { failOn: raw.gate?.failOn ?? DEFAULT_FAIL_ON },
+    suppressions: resolve(baseDir, raw.suppressions ?? DEFAULT_SUPPRESSIONS),
+    runner: {
+      concurrency: raw.runner?.concurrency ?? DEFAULT_CONCURRENCY,
+      timeoutSeconds:
+        raw.runner?.timeout === undefined
+          ? DEFAULT_TIMEOUT_SECONDS
+          : (durationSeconds(raw.runner.timeout) ?? DEFAULT_TIMEOUT_SECONDS),
+    },
+    server: { host: raw.server?.host ?? DEFAULT_SERVER.host, port: raw.server?.port ?? DEFAULT_SERVER.port },
+    targets: raw.targets.map((t) => normaliseTarget(t, baseDir)),
+    schedules: (raw.schedules ?? []).map(normaliseSchedule),
+  };
+}
+
+function normaliseTarget(t: TargetYaml, baseDir: string): TargetConfig {
+  // the schema guarantees the kind's location key is present
+  const location = t[LOCATION_KEY[t.kind]] ?? '';
+  const scanners: TargetConfig['scanners'] = {};
+  if (Array.isArray(t.scanners)) {
+    for (const id of t.scanners) scanners[id] = {};
+  } else {
+    for (const [id, options] of Object.entries(t.scanners)) scanners[id] = { ...(options ?? {}) };
+  }
+  return {
+    name: t.name,
+    kind: t.kind,
+    location: t.kind === 'path' ? resolve(baseDir, location) : location,
+    active: t.active ?? false,
+    scanners,
+  };
+}
+
+function normaliseSchedule(s: ScheduleYaml): ScheduleConfig {
+  const out: ScheduleConfig = { name: s.name, cron: s.cron, runOnStart: s.runOnStart ?? false };
+  if (s.timezone !== undefined) out.timezone = s.timezone;
+  if (s.targets !== undefined) out.targets = [...s.targets];
+  if (s.scanners !== undefined) out.scanners = [...s.scanners];
+  return out;
+}

@@ -1,0 +1,185 @@
+import { FAIL_ON } from '../model/severity.js';
+import { TARGET_KINDS, type TargetKind } from '../model/target.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_FAIL_ON,
+  DEFAULT_LEDGER,
+  DEFAULT_SERVER,
+  DEFAULT_SUPPRESSIONS,
+  DEFAULT_TIMEOUT_SECONDS,
+} from './defaults.js';
+import { DEFAULT_SLA } from './types.js';
+
+/** Target and schedule names: safe in file names, URLs and log lines. */
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+/** Scanner ids, as the scanner registry spells them. */
+export const SCANNER_ID_PATTERN = '^[a-z][a-z0-9-]*$';
+/** A duration string: a number and a unit (seconds, minutes, hours). */
+export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(s|m|h)$';
+
+/** Which key carries a target's location, by kind. */
+export const LOCATION_KEY: Record<TargetKind, 'path' | 'url' | 'host' | 'dsn'> = {
+  path: 'path',
+  url: 'url',
+  host: 'host',
+  database: 'dsn',
+};
+
+/**
+ * vigil.yaml as written, once it has passed the schema: what the normaliser reads.
+ * Optional keys stay optional here; defaults are applied when building VigilConfig.
+ */
+export interface VigilYaml {
+  version?: 1;
+  ledger?: string;
+  sla?: Partial<Record<'critical' | 'high' | 'medium' | 'low', number>> | null;
+  gate?: { failOn?: (typeof FAIL_ON)[number] } | null;
+  suppressions?: string;
+  runner?: { concurrency?: number; timeout?: number | string } | null;
+  server?: { host?: string; port?: number } | null;
+  targets: TargetYaml[];
+  schedules?: ScheduleYaml[] | null;
+}
+
+export interface TargetYaml {
+  name: string;
+  kind: TargetKind;
+  path?: string;
+  url?: string;
+  host?: string;
+  dsn?: string;
+  active?: boolean;
+  scanners: string[] | Record<string, Record<string, unknown> | null>;
+}
+
+export interface ScheduleYaml {
+  name: string;
+  cron: string;
+  timezone?: string;
+  targets?: string[];
+  scanners?: string[];
+  runOnStart?: boolean;
+}
+
+// `x-hint` completes "must be …" in error messages where a bare regex would mean nothing to a reader.
+const name = {
+  type: 'string',
+  pattern: NAME_PATTERN,
+  maxLength: 128,
+  'x-hint': 'a name of letters, digits, ".", "_" and "-", starting with a letter or digit',
+} as const;
+
+const scannerId = {
+  type: 'string',
+  pattern: SCANNER_ID_PATTERN,
+  'x-hint': 'a scanner id: lowercase letters, digits and "-", starting with a letter',
+} as const;
+
+const slaDays = { type: 'integer', minimum: 1, description: 'days' } as const;
+
+const nonEmptyString = { type: 'string', minLength: 1 } as const;
+
+const target = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'kind', 'scanners'],
+  properties: {
+    name,
+    kind: { enum: [...TARGET_KINDS] },
+    path: { ...nonEmptyString, description: 'kind path: a folder or file, relative to the config file' },
+    url: {
+      type: 'string',
+      pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
+      'x-hint': 'an http:// or https:// URL',
+      description: 'kind url: the origin and path to scan',
+    },
+    host: { ...nonEmptyString, description: 'kind host: host or host:port' },
+    dsn: { ...nonEmptyString, description: 'kind database: a connection URL' },
+    active: { type: 'boolean', default: false, description: 'allow intrusive checks (active web scans)' },
+    scanners: {
+      // a list of ids, or a map of id → options; type-specific keywords apply to one form each
+      type: ['array', 'object'],
+      items: scannerId,
+      minItems: 1,
+      uniqueItems: true,
+      propertyNames: scannerId,
+      additionalProperties: { type: ['object', 'null'] },
+      minProperties: 1,
+    },
+  },
+  allOf: TARGET_KINDS.map((kind) => ({
+    if: { properties: { kind: { const: kind } }, required: ['kind'] },
+    then: { required: [LOCATION_KEY[kind]] },
+  })),
+} as const;
+
+const schedule = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'cron'],
+  properties: {
+    name,
+    cron: { ...nonEmptyString, description: 'a 5- or 6-field cron expression (node-cron)' },
+    timezone: { ...nonEmptyString, description: 'an IANA time zone; local time when absent' },
+    targets: { type: 'array', items: name, minItems: 1, uniqueItems: true },
+    scanners: { type: 'array', items: scannerId, minItems: 1, uniqueItems: true },
+    runOnStart: { type: 'boolean', default: false },
+  },
+} as const;
+
+/**
+ * The JSON Schema (draft-07) of vigil.yaml. Every object is closed (`additionalProperties:
+ * false`) so a misspelt key is an error rather than a silently ignored setting. What a schema
+ * cannot say (unique names, cron syntax, time zones, references between sections) is checked
+ * in checks.ts. Optional sections may be empty (`schedules:` with every entry commented
+ * out): that means their defaults.
+ */
+export const CONFIG_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'urn:vigil:schema:config',
+  title: 'vigil.yaml',
+  type: 'object',
+  additionalProperties: false,
+  required: ['targets'],
+  properties: {
+    version: { const: 1 },
+    ledger: { ...nonEmptyString, default: DEFAULT_LEDGER, description: 'SQLite file path or postgres:// URL' },
+    sla: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      default: DEFAULT_SLA,
+      properties: { critical: slaDays, high: slaDays, medium: slaDays, low: slaDays },
+    },
+    gate: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      properties: { failOn: { enum: [...FAIL_ON], default: DEFAULT_FAIL_ON } },
+    },
+    suppressions: { ...nonEmptyString, default: DEFAULT_SUPPRESSIONS },
+    runner: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      properties: {
+        concurrency: { type: 'integer', minimum: 1, maximum: 64, default: DEFAULT_CONCURRENCY },
+        timeout: {
+          type: ['number', 'string'],
+          exclusiveMinimum: 0,
+          pattern: DURATION_PATTERN,
+          default: DEFAULT_TIMEOUT_SECONDS,
+          'x-hint': 'a number of seconds, or a duration such as "90s", "10m" or "1h"',
+        },
+      },
+    },
+    server: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      properties: {
+        host: { ...nonEmptyString, default: DEFAULT_SERVER.host },
+        // 0 asks the OS for a free port (tests use it)
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: DEFAULT_SERVER.port },
+      },
+    },
+    targets: { type: 'array', minItems: 1, items: target },
+    schedules: { type: ['array', 'null'], items: schedule },
+  },
+} as const;
