@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { VigilError, describeError, isVigilError } from '../errors.js';
 import type { VigilConfig } from '../config/types.js';
@@ -56,11 +56,21 @@ export function currentActor(): string {
 /** Print an error the way CI logs and editors read it, and return its exit code. */
 export function reportError(e: unknown): number {
   if (isVigilError(e)) {
-    process.stderr.write(`vigil: error ${e.toString()}\n`);
+    process.stderr.write(`vigil: error ${displayError(e)}\n`);
     return e.exitCode;
   }
   process.stderr.write(`vigil: internal error: ${e instanceof Error && process.env.VIGIL_DEBUG ? e.stack : describeError(e)}\n`);
   return 3;
+}
+
+/** The error as `CODE: file:line:col: message`, with the file relative to the working folder when inside it. */
+export function displayError(e: unknown): string {
+  if (!isVigilError(e)) return describeError(e);
+  if (!e.file || !isAbsolute(e.file)) return e.toString();
+  const rel = relative(process.cwd(), e.file);
+  if (rel.startsWith('..') || isAbsolute(rel)) return e.toString();
+  const pos = [rel, e.line, e.line ? e.column : undefined].filter((x) => x !== undefined).join(':');
+  return `${e.code}: ${pos}: ${e.message}`;
 }
 
 /** Split a comma list option and check every member against the allowed values. */

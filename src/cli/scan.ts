@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { VigilError, describeError, isVigilError } from '../errors.js';
+import { VigilError, isVigilError } from '../errors.js';
 import type { VigilConfig } from '../config/types.js';
 import type { ReportedFinding } from '../model/report.js';
 import { FAIL_ON, type FailOn } from '../model/severity.js';
@@ -8,7 +8,7 @@ import type { RunResult } from '../model/run.js';
 import { recordKey, type IngestSummary } from '../ledger/index.js';
 import { planFromConfig, targetFromArg, runScan, ttyProgress, type PlanItem } from '../runner/index.js';
 import { stderrLogger } from '../util/logger.js';
-import { VERSION, configPath, emit, ledgerLocation, listOption, openCommandLedger, redactLedgerUrl } from './common.js';
+import { VERSION, configPath, displayError, emit, ledgerLocation, listOption, openCommandLedger, redactLedgerUrl } from './common.js';
 
 interface ScanFlags {
   config?: string;
@@ -118,7 +118,7 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     // Bad input found by a scanner (a malformed SARIF) is the user's to fix: exit 2, ledger untouched.
     const inputErrors = [...result.errors.values()].filter((e) => isVigilError(e) && e.isInputError);
     if (inputErrors.length) {
-      for (const e of inputErrors) process.stderr.write(`vigil: error ${describeError(e)}\n`);
+      for (const e of inputErrors) process.stderr.write(`vigil: error ${displayError(e)}\n`);
       return 2;
     }
 
