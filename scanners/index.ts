@@ -1,0 +1,44 @@
+import { VigilError } from '../src/errors.js';
+import type { Scanner, ScannerFactory } from '../src/model/scanner.js';
+import { createImportScanner } from './import/index.js';
+
+/** One line of the registry: a scanner id and the factory that builds that scanner. */
+export interface ScannerEntry {
+  readonly id: string;
+  readonly create: ScannerFactory;
+}
+
+/** Every scanner vigil ships. Adding one is adding a line here; importing this module runs nothing else. */
+const ENTRIES: readonly ScannerEntry[] = [{ id: 'import', create: createImportScanner }];
+
+/** Map ids to factories; two entries with one id is a bug and throws VIGIL_ERR_SCANNER_DUPLICATE. */
+export function buildRegistry(entries: readonly ScannerEntry[]): ReadonlyMap<string, ScannerFactory> {
+  const registry = new Map<string, ScannerFactory>();
+  for (const { id, create } of entries) {
+    if (registry.has(id)) {
+      throw new VigilError('VIGIL_ERR_SCANNER_DUPLICATE', `scanner id "${id}" is registered twice`);
+    }
+    registry.set(id, create);
+  }
+  return registry;
+}
+
+const REGISTRY = buildRegistry(ENTRIES);
+
+/** The ids of the registered scanners, sorted. */
+export function scannerIds(registry: ReadonlyMap<string, ScannerFactory> = REGISTRY): string[] {
+  return [...registry.keys()].sort();
+}
+
+/** A new scanner by id; an unknown id throws VIGIL_ERR_SCANNER_UNKNOWN naming the known ones. */
+export function createScanner(id: string, registry: ReadonlyMap<string, ScannerFactory> = REGISTRY): Scanner {
+  const create = registry.get(id);
+  if (!create) {
+    throw new VigilError('VIGIL_ERR_SCANNER_UNKNOWN', `no scanner "${id}"; known: ${scannerIds(registry).join(', ')}`);
+  }
+  const scanner = create();
+  if (scanner.id !== id) {
+    throw new VigilError('VIGIL_ERR_INTERNAL', `the factory registered as "${id}" built scanner "${scanner.id}"`);
+  }
+  return scanner;
+}

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openLedger } from '../../src/ledger/index.js';
+import { fileFinding, runOf } from '../helpers/findings.js';
+import { createTestDatabase } from '../helpers/pg.js';
+
+const CHILD = fileURLToPath(new URL('../fixtures/kill/ingest-child.mjs', import.meta.url));
+
+/**
+ * Start a real process ingesting `count` findings, SIGKILL it `delayMs` after it starts the
+ * ingest, and resolve once it is dead. Rejects if it finished first (the test would prove nothing).
+ */
+function killMidIngest(location: string, count: number, delayMs: number, midway?: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, location, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('ingest-start') && !child.killed) {
+        const started = Date.now();
+        const poll = setInterval(() => {
+          if (Date.now() - started >= delayMs && (!midway || midway())) {
+            clearInterval(poll);
+            child.kill('SIGKILL');
+          }
+        }, 20);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (out.includes('ingest-done')) reject(new Error('the ingest finished before the kill; raise the count'));
+      else if (signal !== 'SIGKILL') reject(new Error(`child exited ${code}: ${err}`));
+      else resolve();
+    });
+  });
+}
+
+async function snapshot(location: string) {
+  const l = await openLedger(location);
+  try {
+    const page = await l.listFindings({ status: ['open', 'fixed', 'reopened'], withTotal: true, limit: 1 });
+    return { total: page.total, head: await l.head(), verify: await l.verify(), runs: (await l.listRuns({ limit: 100 })).length };
+  } finally {
+    await l.close();
+  }
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of cleanups) await c();
+});
+
+describe('a run killed mid-ingest (SIGKILL) leaves the ledger as it was', () => {
+  it('on SQLite', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-kill-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'ledger.db');
+    const l = await openLedger(file);
+    await l.ingest(runOf(Array.from({ length: 50 }, (_, i) => fileFinding(i, { target: 'big', scanner: 'import' })), [{ target: 'big' }]));
+    await l.close();
+    const before = await snapshot(file);
+    const walBefore = statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    // Kill once the transaction has spilled pages into the WAL: proof it was mid-write.
+    await killMidIngest(file, 250_000, 300, () => (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0) > walBefore + 4 * 1024 * 1024);
+    const after = await snapshot(file);
+    expect(after.verify.ok).toBe(true);
+    expect(after).toEqual(before);
+    expect(after.total).toBe(50);
+  }, 120_000);
+
+  it('on PostgreSQL', async () => {
+    const { url, drop } = await createTestDatabase('vigil_kill');
+    cleanups.push(drop);
+    const l = await openLedger(url);
+    await l.ingest(runOf(Array.from({ length: 50 }, (_, i) => fileFinding(i, { target: 'big' })), [{ target: 'big' }]));
+    await l.close();
+    const before = await snapshot(url);
+    await killMidIngest(url, 250_000, 1500);
+    // The server notices the dead connection and rolls its transaction back.
+    const after = await snapshot(url);
+    expect(after.verify.ok).toBe(true);
+    expect(after).toEqual(before);
+  }, 120_000);
+});

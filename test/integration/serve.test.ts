@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openLedger } from '../../src/ledger/index.js';
+import { vigilSpawn } from '../helpers/cli.js';
+import { sarifLog } from '../helpers/sarif.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-serve-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('vigil serve', () => {
+  it('serves /healthz, runs the start-up run into the ledger, and stops on SIGTERM', async () => {
+    writeFileSync(join(dir, 'app.sarif'), sarifLog([{ rule: 'js/xss', level: 'error', file: 'a.js', line: 1, snippet: 'x.innerHTML = y' }]));
+    writeFileSync(
+      join(dir, 'vigil.yaml'),
+      'ledger: ledger.db\ntargets:\n  - name: app\n    kind: path\n    path: app.sarif\n    scanners: [import]\nschedules:\n  - name: hourly\n    cron: "0 * * * *"\n    runOnStart: true\n',
+    );
+    const port = await freePort();
+    const child = vigilSpawn(['serve', '--port', String(port)], { cwd: dir });
+    let logs = '';
+    child.stdout.on('data', (d) => (logs += d));
+    child.stderr.on('data', (d) => (logs += d));
+    try {
+      const health = await until(async () => {
+        const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+        return r.ok ? ((await r.json()) as { status: string; ledger: { kind: string; events: number }; schedules: { name: string }[] }) : undefined;
+      }, 15_000);
+      expect(health.status).toBe('ok');
+      expect(health.ledger.kind).toBe('sqlite');
+      expect(health.schedules.map((s) => s.name)).toEqual(['hourly']);
+      await until(async () => (/run start:hourly complete/.test(logs) ? true : undefined), 15_000);
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const l = await openLedger(join(dir, 'ledger.db'));
+      const run = await l.lastRun(['start:hourly']);
+      expect(run).toMatchObject({ status: 'complete', parts: [{ scanner: 'import', target: 'app', findings: 1 }] });
+      expect((await l.listFindings()).findings[0]!.ruleId).toBe('js/xss');
+      await l.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 40_000);
+});
