@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../src/util/redact.js';
 import path from 'node:path';
 import { VigilError } from '../../src/errors.js';
 import { createFinding, sortFindings } from '../../src/model/create.js';
@@ -273,10 +274,15 @@ function mapResult(run: SarifRun, result: SarifResult, at: JsonPath, opts: Sarif
   ]);
 
   const location = locationOf(run, result, at, opts);
-  // the tool's own identity first; else what was matched; else, weakest, the message at its line
-  const fingerprintContext =
+  // Secrets in what a tool reported (a gitleaks snippet, say) never reach the ledger, a report or
+  // even the fingerprint's input.
+  if (location.snippet) location.snippet = redactSecrets(location.snippet);
+  // The tool's own identity first; else what was matched; else, weakest, the message at its line.
+  // Two tools may use the same rule id for different checks: the tool name keeps them apart.
+  const fingerprintContext = `${tool}\u0000${
     fingerprintEntries(result) ??
-    (location.snippet ? normaliseSnippet(location.snippet) : `${message}@${location.startLine ?? 0}`);
+    (location.snippet ? normaliseSnippet(location.snippet) : `${message}@${location.startLine ?? 0}`)
+  }`;
 
   const properties: Record<string, unknown> = { tool };
   const toolVersion = str(driver.semanticVersion) ?? str(driver.version);
@@ -296,7 +302,7 @@ function mapResult(run: SarifRun, result: SarifResult, at: JsonPath, opts: Sarif
     cwe,
     aliases: /^(CVE-\d{4}-\d{4,}|GHSA(-[0-9a-z]{4}){3})$/i.test(ruleId) ? [ruleId] : [],
     location,
-    ...(message ? { evidence: message } : {}),
+    ...(message ? { evidence: redactSecrets(message) } : {}),
     ...(remediation ? { remediation } : {}),
     references,
     tags,
