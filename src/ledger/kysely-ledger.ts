@@ -17,7 +17,6 @@ import type {
   VerifyResult,
 } from './ledger.js';
 import { recordKey } from './ledger.js';
-import { bulkInsert } from './bulk.js';
 import { GENESIS_HASH } from './migrations.js';
 import type { FindingsTable, LedgerDatabase } from './schema.js';
 import { DEFAULT_SLA, slaDue, type SlaDays } from './sla.js';
@@ -41,6 +40,11 @@ export interface StoreDriver {
   kind: 'sqlite' | 'postgres';
   description: string;
   writeTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Insert many rows inside the current write transaction; with `returnIds`, the new rows'
+   * generated ids in row order. The one hot path where the stores differ (see bulk.ts).
+   */
+  bulkInsert(trx: Db, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returnIds: boolean): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -226,17 +230,15 @@ export class KyselyLedger implements Ledger {
 
         for (let i = 0; i < inserts.length; i += CHUNK) {
           const chunk = inserts.slice(i, i + CHUNK);
-          const ids = await bulkInsert(
+          const ids = await this.driver.bulkInsert(
             trx,
-            this.kind,
             'findings',
             FINDING_COLUMNS,
             chunk.map((c) => FINDING_COLUMNS.map((col) => c.row[col])),
-            ['id', 'fingerprint'],
+            true,
           );
-          const idOf = new Map(ids.map((r) => [r.fingerprint as string, Number(r.id)]));
-          for (const { f, row } of chunk) {
-            const id = idOf.get(f.fingerprint)!;
+          for (const [j, { f, row }] of chunk.entries()) {
+            const id = ids[j]!;
             events.push({
               type: 'finding.opened',
               runId: run.id,
@@ -575,7 +577,7 @@ export class KyselyLedger implements Ledger {
       return row;
     });
     for (let i = 0; i < rows.length; i += CHUNK) {
-      await bulkInsert(trx, this.kind, 'events', EVENT_COLUMNS, rows.slice(i, i + CHUNK).map((r) => EVENT_COLUMNS.map((c) => r[c])));
+      await this.driver.bulkInsert(trx, 'events', EVENT_COLUMNS, rows.slice(i, i + CHUNK).map((r) => EVENT_COLUMNS.map((c) => r[c])), false);
     }
     await trx.updateTable('ledger_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
   }

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { VigilError } from '../errors.js';
 import type { Ledger } from './ledger.js';
+import { postgresBulkInsert, sqliteBulkInsert } from './bulk.js';
 import { KyselyLedger, type StoreDriver } from './kysely-ledger.js';
 import { migrationProvider, type Dialect } from './migrations.js';
 import type { LedgerDatabase } from './schema.js';
@@ -62,6 +63,7 @@ async function openSqlite(file: string, sla: SlaDays): Promise<Ledger> {
     throw new VigilError('VIGIL_ERR_LEDGER_UNAVAILABLE', `cannot open SQLite ledger: ${(e as Error).message}`, { file: path }, { cause: e });
   }
   const db = new Kysely<LedgerDatabase>({ dialect: new SqliteDialect({ database }) });
+  const insert = sqliteBulkInsert(database);
   const driver: StoreDriver = {
     kind: 'sqlite',
     description: path,
@@ -79,6 +81,7 @@ async function openSqlite(file: string, sla: SlaDays): Promise<Ledger> {
         }
       });
     },
+    bulkInsert: (_trx, table, columns, rows, returnIds) => insert(table, columns, rows, returnIds),
     async close() {
       // Kysely's destroy closes the database.
     },
@@ -110,6 +113,7 @@ async function openPostgres(url: string, sla: SlaDays): Promise<Ledger> {
         return fn(trx);
       });
     },
+    bulkInsert: (trx, table, columns, rows, returnIds) => postgresBulkInsert(trx, table, columns, rows, returnIds),
     async close() {
       // Kysely's destroy ends the pool.
     },
