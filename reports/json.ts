@@ -3,7 +3,25 @@ import type { ReportedFinding, ScanReport } from '../src/model/report.js';
 
 /** The JSON output (`--format json`): the architecture's shape, pretty-printed, newline-terminated. */
 export function writeJson(report: ScanReport): string {
-  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+  return [...jsonChunks(report)].join('');
+}
+
+/**
+ * The same text as writeJson, in pieces: one per finding. A run of 100,000 findings is written
+ * without its whole text (and a plain-object copy of every finding) in memory at once.
+ */
+export function* jsonChunks(report: ScanReport): Generator<string> {
+  const shell = JSON.stringify(toJsonReport({ ...report, findings: [] }), null, 2);
+  const marker = '"findings": []';
+  const at = shell.indexOf(marker);
+  yield `${shell.slice(0, at)}"findings": [`;
+  let first = true;
+  for (const f of report.findings) {
+    // Raw newlines only occur between tokens (in strings they are escaped), so re-indenting is safe.
+    yield `${first ? '' : ','}\n    ${JSON.stringify(toJsonFinding(f), null, 2).replace(/\n/g, '\n    ')}`;
+    first = false;
+  }
+  yield `${first ? '' : '\n  '}]${shell.slice(at + marker.length)}\n`;
 }
 
 /** The plain object behind writeJson, with keys in a fixed order so output is reproducible. */

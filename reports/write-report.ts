@@ -1,5 +1,5 @@
 import type { ScanReport } from '../src/model/report.js';
-import { writeJson } from './json.js';
+import { jsonChunks, writeJson } from './json.js';
 import { writeJunit } from './junit.js';
 import { writeSarif, type SarifOptions } from './sarif.js';
 import { writeTable, type TableOptions } from './table.js';
@@ -31,4 +31,10 @@ export function writeReport(format: ReportFormat, report: ScanReport, opts: Writ
     case 'junit':
       return writeJunit(report);
   }
+}
+
+/** The report as a sequence of strings to write in order; large formats come in pieces. */
+export function* writeReportChunks(format: ReportFormat, report: ScanReport, opts: WriteOptions = {}): Generator<string> {
+  if (format === 'json') yield* jsonChunks(report);
+  else yield writeReport(format, report, opts);
 }

@@ -56,7 +56,7 @@ export class ImportScanner implements Scanner {
       const file = path.join(root, rel);
       const text = await readTextInput(file, maxInputBytes());
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      const findings = sarifToFindings(parseSarif(text, file), { file, baseDir: root, readSource, signal: ctx.signal });
+      const findings = sarifToFindings(parseSarif(text, file), { file, baseDir: root, readSource, signal: ctx.signal, release: true });
       ctx.logger.debug('imported SARIF', { file, findings: findings.length });
       for (const f of findings) {
         if (yielded.has(f.fingerprint)) continue;

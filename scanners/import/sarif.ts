@@ -193,6 +193,11 @@ export interface SarifMappingOptions {
   readSource?: (path: string) => string[] | undefined;
   /** Checked every few thousand results; its reason is thrown once it fires. */
   signal?: AbortSignal;
+  /**
+   * Drop each result from the log once mapped, so a large log and its findings are not both
+   * held in memory at their largest. Only for a log the caller will not read again.
+   */
+  release?: boolean;
 }
 
 /** Results between two looks at the abort signal. */
@@ -212,11 +217,12 @@ export function sarifToFindings(log: SarifLog, opts: SarifMappingOptions): Findi
   runs.forEach((run: SarifRun, i) => {
     const results: unknown = isObject(run) ? run.results : undefined;
     if (!Array.isArray(results)) return;
-    results.forEach((result: SarifResult, j) => {
+    for (let j = 0; j < results.length; j++) {
       if (++seen % ABORT_CHECK_EVERY === 0 && opts.signal?.aborted) throw opts.signal.reason;
-      const f = mapResult(run, result, ['runs', i, 'results', j], resolved);
+      const f = mapResult(run, results[j] as SarifResult, ['runs', i, 'results', j], resolved);
+      if (opts.release) results[j] = null;
       if (f) out.push(f);
-    });
+    }
   });
   return sortFindings(uniqueFingerprints(out));
 }

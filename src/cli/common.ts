@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { VigilError, describeError, isVigilError } from '../errors.js';
@@ -31,6 +31,31 @@ export async function maybeConfig(flag: string | undefined): Promise<VigilConfig
   if (!file) return undefined;
   const { loadConfig } = await import('../config/index.js');
   return loadConfig(file);
+}
+
+/**
+ * Write output in pieces to a file (creating its folder) or stdout, honouring back-pressure,
+ * so a large report is never one string in memory.
+ */
+export async function emitChunks(chunks: Iterable<string>, output?: string): Promise<void> {
+  const toFile = Boolean(output && output !== '-');
+  let stream: NodeJS.WritableStream = process.stdout;
+  if (toFile) {
+    const p = resolve(output!);
+    mkdirSync(dirname(p), { recursive: true });
+    stream = createWriteStream(p);
+  }
+  let buf = '';
+  const flush = async () => {
+    if (!stream.write(buf)) await new Promise<void>((r) => stream.once('drain', () => r()));
+    buf = '';
+  };
+  for (const c of chunks) {
+    buf += c;
+    if (buf.length >= 1 << 20) await flush();
+  }
+  if (buf) await flush();
+  if (toFile) await new Promise<void>((r, j) => (stream as WriteStream).end((e?: Error | null) => (e ? j(e) : r())));
 }
 
 /** Write command output to a file (creating its folder) or stdout. */

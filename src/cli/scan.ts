@@ -8,7 +8,7 @@ import type { RunResult } from '../model/run.js';
 import { recordKey, type IngestSummary } from '../ledger/index.js';
 import { planFromConfig, targetFromArg, runScan, ttyProgress, type PlanItem } from '../runner/index.js';
 import { stderrLogger } from '../util/logger.js';
-import { VERSION, configPath, displayError, emit, ledgerLocation, listOption, openCommandLedger, redactLedgerUrl } from './common.js';
+import { VERSION, configPath, displayError, emitChunks, ledgerLocation, listOption, openCommandLedger, redactLedgerUrl } from './common.js';
 
 interface ScanFlags {
   config?: string;
@@ -125,17 +125,22 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     let ingest: IngestSummary | undefined;
     if (ledger) ingest = await ledger.ingest(result);
 
-    const annotated: ReportedFinding[] = result.findings.map((f) => {
-      const rec = ingest?.records.get(recordKey(f.target, f.fingerprint));
-      return rec ? { ...f, id: rec.id, status: rec.status, firstSeen: rec.firstSeen, slaDue: rec.slaDue } : { ...f };
-    });
+    // Annotated in place: the run's findings are not used again, and a copy would double memory.
+    const annotated: ReportedFinding[] = result.findings;
+    if (ingest) {
+      for (const f of annotated) {
+        const rec = ingest.records.get(recordKey(f.target, f.fingerprint));
+        if (rec) Object.assign(f, { id: rec.id, status: rec.status, firstSeen: rec.firstSeen, slaDue: rec.slaDue });
+      }
+      ingest.records.clear();
+    }
     const suppressed = gate.applySuppressions(annotated, suppressions, new Date());
     for (const n of suppressed.expired) process.stderr.write(`vigil: warn: ${n.message}\n`);
     const withBaseline = baseline ? gate.applyBaseline(suppressed.findings, baseline) : suppressed.findings;
     const report = gate.buildReport(result.run, withBaseline, failOn, VERSION);
 
     const color = format === 'table' && !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-    emit(reports.writeReport(format, report, { color, width: process.stdout.columns || 120 }), flags.output);
+    await emitChunks(reports.writeReportChunks(format, report, { color, width: process.stdout.columns || 120 }), flags.output);
     // With a machine format on stdout (or any file output), people still get a one-line summary.
     if (format !== 'table' || flags.output) {
       process.stderr.write(`${summaryLine(report.summary, report.gate)}\n`);

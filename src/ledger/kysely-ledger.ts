@@ -121,43 +121,84 @@ export class KyselyLedger implements Ledger {
         })
         .execute();
 
+      const dues = new Map<Severity, string | null>();
+      const dueOf = (sev: Severity) => {
+        if (!dues.has(sev)) dues.set(sev, slaDue(sev, now, this.sla));
+        return dues.get(sev)!;
+      };
       for (const [key, incoming] of byPart) {
         const [scanner, target] = splitPartKey(key);
         const existing = await this.loadPart(trx, target, scanner);
         const byFp = new Map<string, ExistingRow>();
         for (const r of existing) byFp.set(r.fingerprint, r);
 
-        const inserts: { f: TargetedFinding; row: Omit<FindingsTable, 'id'> }[] = [];
+        const inserts: { f: TargetedFinding; due: string | null; values: unknown[] }[] = [];
         const touched: number[] = [];
+        // New findings go in as they are classified, in chunks, with their events: a large run's
+        // rows and events are never all in memory at once.
+        const flushNew = async () => {
+          if (inserts.length === 0) return;
+          const chunk = inserts.splice(0);
+          const ids = await this.driver.bulkInsert(
+            trx,
+            'findings',
+            FINDING_COLUMNS,
+            chunk.map((c) => c.values),
+            true,
+          );
+          for (const [j, { f, due }] of chunk.entries()) {
+            const id = ids[j]!;
+            events.push({
+              type: 'finding.opened',
+              runId: run.id,
+              findingId: id,
+              actor: null,
+              data: { fingerprint: f.fingerprint, target: f.target, scanner: f.scanner, ruleId: f.ruleId, severity: f.severity },
+            });
+            summary.records.set(recordKey(f.target, f.fingerprint), {
+              id,
+              status: 'open',
+              firstSeen: now,
+              slaDue: due,
+              acceptance: null,
+            });
+          }
+          summary.new += chunk.length;
+          if (events.length >= CHUNK) await this.appendEvents(trx, events.splice(0), now);
+        };
         for (const f of incoming.values()) {
           const data = findingJson(f);
-          const hash = contentHash(data);
+          const hash = contentHash(`${f.ruleId}\u0000${f.severity}\u0000${f.title}\u0000${data}`);
           const row = byFp.get(f.fingerprint);
           if (!row) {
+            const due = dueOf(f.severity);
             inserts.push({
               f,
-              row: {
-                target: f.target,
-                fingerprint: f.fingerprint,
-                scanner: f.scanner,
-                rule_id: f.ruleId,
-                title: f.title,
-                severity: f.severity,
-                severity_rank: severityRank(f.severity),
-                status: 'open',
-                first_seen: now,
-                last_seen: now,
-                status_changed_at: now,
-                sla_due: slaDue(f.severity, now, this.sla),
-                last_run_id: run.id,
-                location: formatLocation(f.location),
+              due,
+              // FINDING_COLUMNS order
+              values: [
+                f.target,
+                f.fingerprint,
+                f.scanner,
+                f.ruleId,
+                f.title,
+                f.severity,
+                severityRank(f.severity),
+                'open',
+                now,
+                now,
+                now,
+                due,
+                run.id,
+                formatLocation(f.location),
                 data,
-                data_hash: hash,
-                accept_justification: null,
-                accept_approver: null,
-                accept_expires: null,
-              },
+                hash,
+                null,
+                null,
+                null,
+              ],
             });
+            if (inserts.length >= CHUNK) await flushNew();
             continue;
           }
           byFp.delete(f.fingerprint);
@@ -228,34 +269,7 @@ export class KyselyLedger implements Ledger {
             .execute();
         }
 
-        for (let i = 0; i < inserts.length; i += CHUNK) {
-          const chunk = inserts.slice(i, i + CHUNK);
-          const ids = await this.driver.bulkInsert(
-            trx,
-            'findings',
-            FINDING_COLUMNS,
-            chunk.map((c) => FINDING_COLUMNS.map((col) => c.row[col])),
-            true,
-          );
-          for (const [j, { f, row }] of chunk.entries()) {
-            const id = ids[j]!;
-            events.push({
-              type: 'finding.opened',
-              runId: run.id,
-              findingId: id,
-              actor: null,
-              data: { fingerprint: f.fingerprint, target: f.target, scanner: f.scanner, ruleId: f.ruleId, severity: f.severity },
-            });
-            summary.records.set(recordKey(f.target, f.fingerprint), {
-              id,
-              status: 'open',
-              firstSeen: now,
-              slaDue: row.sla_due,
-              acceptance: null,
-            });
-          }
-          summary.new += chunk.length;
-        }
+        await flushNew();
 
         // Absent from a complete run of this scanner on this target: fixed. A partial run proves nothing.
         if (complete && completedParts.has(key)) {
@@ -568,16 +582,17 @@ export class KyselyLedger implements Ledger {
     const head = await trx.selectFrom('ledger_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
     let seq = Number(head.seq);
     let prev = head.hash;
+    // EVENT_COLUMNS order
     const rows = pending.map((e) => {
       seq++;
       const data = canonicalJson(e.data);
       const hash = eventHash({ seq, at, type: e.type, runId: e.runId, findingId: e.findingId, actor: e.actor, data, prevHash: prev });
-      const row = { seq, at, type: e.type, run_id: e.runId, finding_id: e.findingId, actor: e.actor, data, prev_hash: prev, hash };
+      const row = [seq, at, e.type, e.runId, e.findingId, e.actor, data, prev, hash];
       prev = hash;
       return row;
     });
     for (let i = 0; i < rows.length; i += CHUNK) {
-      await this.driver.bulkInsert(trx, 'events', EVENT_COLUMNS, rows.slice(i, i + CHUNK).map((r) => EVENT_COLUMNS.map((c) => r[c])), false);
+      await this.driver.bulkInsert(trx, 'events', EVENT_COLUMNS, rows.slice(i, i + CHUNK), false);
     }
     await trx.updateTable('ledger_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
   }
@@ -621,9 +636,9 @@ function contentHash(s: string): string {
   return hash('sha1', s);
 }
 
-/** The stored form of a finding: everything but the target, which is a column. */
+/** The stored form of a finding: everything that is not already a column. */
 function findingJson(f: TargetedFinding): string {
-  const { target: _target, ...rest } = f;
+  const { target: _t, fingerprint: _f, scanner: _s, ruleId: _r, title: _ti, severity: _sv, ...rest } = f;
   return JSON.stringify(rest);
 }
 
@@ -638,9 +653,14 @@ function acceptanceOf(r: {
 }
 
 function toLedgerFinding(r: Selectable<FindingsTable>): LedgerFinding {
-  const f = JSON.parse(r.data) as Finding;
+  const rest = JSON.parse(r.data) as Omit<Finding, 'fingerprint' | 'scanner' | 'ruleId' | 'title' | 'severity'>;
   return {
-    ...f,
+    fingerprint: r.fingerprint,
+    scanner: r.scanner,
+    ruleId: r.rule_id,
+    title: r.title,
+    severity: r.severity as Severity,
+    ...rest,
     id: Number(r.id),
     target: r.target,
     status: r.status as FindingStatus,

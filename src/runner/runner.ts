@@ -121,7 +121,10 @@ async function runPart(
       for (;;) {
         const r = await Promise.race([it.next(), aborted]);
         if (r.done) break;
-        findings.push({ ...r.value, target: item.target.name });
+        // Tagged in place: a copy per finding would double a large run's memory.
+        const f = r.value as TargetedFinding;
+        f.target = item.target.name;
+        findings.push(f);
       }
     } finally {
       if (ac.signal.aborted) void Promise.resolve(it.return?.()).catch(() => undefined);

@@ -61,3 +61,16 @@ describe('writeJson', () => {
     expect(gated.gate).toMatchObject({ failed: false, counted: 0 });
   });
 });
+
+describe('jsonChunks', () => {
+  it('streams exactly the text writeJson returns, with and without findings', async () => {
+    const { jsonChunks, writeJson } = await import('../../../reports/json.js');
+    const { sampleReport } = await import('./sample-report.js');
+    const full = sampleReport();
+    for (const r of [full, { ...full, findings: [] }, { ...full, findings: full.findings.slice(0, 1) }]) {
+      const text = [...jsonChunks(r)].join('');
+      expect(text).toBe(`${JSON.stringify(JSON.parse(writeJson(r)), null, 2)}\n`);
+      expect(JSON.parse(text).findings).toHaveLength(r.findings.length);
+    }
+  });
+});
