@@ -116,7 +116,8 @@ async function openPostgres(url: string, sla: SlaDays): Promise<Ledger> {
         return fn(trx);
       });
     },
-    bulkInsert: (trx, table, columns, rows, returnIds) => postgresBulkInsert(trx, table, columns, rows, returnIds),
+    bulkInsert: (trx, table, columns, rows, returnIds) => // Only findings ask for ids back, and a fingerprint is unique within one part's chunk.
+      postgresBulkInsert(trx, table, columns, PG_TYPES[table]!(columns), rows, returnIds, returnIds ? 'fingerprint' : undefined),
     async close() {
       // Kysely's destroy ends the pool.
     },
@@ -124,6 +125,13 @@ async function openPostgres(url: string, sla: SlaDays): Promise<Ledger> {
   await migrate(db, 'postgres', description);
   return new KyselyLedger(db, driver, sla);
 }
+
+/** Column types for PostgreSQL's unnest() arrays: integers where the schema has them, text otherwise. */
+const PG_INTEGER_COLUMNS = new Set(['severity_rank', 'seq', 'finding_id', 'id']);
+const PG_TYPES: Record<string, (columns: readonly string[]) => string[]> = {
+  findings: (cols) => cols.map((c) => (PG_INTEGER_COLUMNS.has(c) ? 'integer' : 'text')),
+  events: (cols) => cols.map((c) => (PG_INTEGER_COLUMNS.has(c) ? 'integer' : 'text')),
+};
 
 /** An arbitrary constant naming vigil's ledger lock ("vigil" in ASCII). */
 const LOCK_KEY = 0x76696769;
