@@ -1,4 +1,5 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import type { Pool } from 'pg';
 import { CompiledQuery, type Kysely } from 'kysely';
 
 /**
@@ -55,4 +56,38 @@ export async function postgresBulkInsert<DB>(
   if (!returnIds) return [];
   const idOf = new Map(res.rows.map((r) => [r.k, Number(r.id)]));
   return rows.map((r) => idOf.get(r[keyAt])!);
+}
+
+const PAGE = 20_000;
+
+/**
+ * SQLite: keyset pages by seq, rows as raw arrays. Pages rather than one long iterator, so the
+ * connection is free for other queries between them.
+ */
+export async function* sqliteReadEvents(database: SqliteDatabase, columns: readonly string[]): AsyncGenerator<unknown[][]> {
+  const stmt = database.prepare(`select ${columns.map((c) => `"${c}"`).join(',')} from events where seq > ? order by seq limit ${PAGE}`).raw(true);
+  const seqAt = columns.indexOf('seq');
+  let after = -1;
+  for (;;) {
+    const rows = stmt.all(after) as unknown[][];
+    if (rows.length) yield rows;
+    if (rows.length < PAGE) return;
+    after = Number(rows[rows.length - 1]![seqAt]);
+  }
+}
+
+/** PostgreSQL: keyset pages by seq, rows as arrays. */
+export async function* postgresReadEvents(pool: Pool, columns: readonly string[]): AsyncGenerator<unknown[][]> {
+  const seqAt = columns.indexOf('seq');
+  let after = -1;
+  for (;;) {
+    const res = await pool.query({
+      text: `select ${columns.map((c) => `"${c}"`).join(',')} from events where seq > $1 order by seq limit ${PAGE}`,
+      values: [after],
+      rowMode: 'array',
+    });
+    if (res.rows.length) yield res.rows as unknown[][];
+    if (res.rows.length < PAGE) return;
+    after = Number((res.rows[res.rows.length - 1] as unknown[])[seqAt]);
+  }
 }

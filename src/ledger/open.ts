@@ -3,9 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { VigilError } from '../errors.js';
 import type { Ledger } from './ledger.js';
-import { postgresBulkInsert, sqliteBulkInsert } from './bulk.js';
+import { postgresBulkInsert, postgresReadEvents, sqliteBulkInsert, sqliteReadEvents } from './bulk.js';
 import { KyselyLedger, type StoreDriver } from './kysely-ledger.js';
-import { migrationProvider, type Dialect } from './migrations.js';
+import { migrationProvider, migrations, type Dialect } from './migrations.js';
 import type { LedgerDatabase } from './schema.js';
 import { DEFAULT_SLA, type SlaDays } from './sla.js';
 
@@ -85,6 +85,7 @@ async function openSqlite(file: string, sla: SlaDays): Promise<Ledger> {
       });
     },
     bulkInsert: (_trx, table, columns, rows, returnIds) => insert(table, columns, rows, returnIds),
+    readEvents: (_db, columns) => sqliteReadEvents(database, columns),
     async close() {
       // Kysely's destroy closes the database.
     },
@@ -118,6 +119,7 @@ async function openPostgres(url: string, sla: SlaDays): Promise<Ledger> {
     },
     bulkInsert: (trx, table, columns, rows, returnIds) => // Only findings ask for ids back, and a fingerprint is unique within one part's chunk.
       postgresBulkInsert(trx, table, columns, PG_TYPES[table]!(columns), rows, returnIds, returnIds ? 'fingerprint' : undefined),
+    readEvents: (_db, columns) => postgresReadEvents(pool, columns),
     async close() {
       // Kysely's destroy ends the pool.
     },
@@ -137,6 +139,14 @@ const PG_TYPES: Record<string, (columns: readonly string[]) => string[]> = {
 const LOCK_KEY = 0x76696769;
 
 async function migrate(db: Kysely<LedgerDatabase>, dialect: Dialect, where: string): Promise<void> {
+  // Up to date is the common case: check with one read, so read-only commands never take
+  // the migration lock (a write) or pay for the migrator.
+  const latest = Object.keys(migrations(dialect)).sort().pop();
+  const current = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`
+    .execute(db)
+    .then((r) => r.rows[0]?.name)
+    .catch(() => undefined);
+  if (current !== undefined && current === latest) return;
   const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
   const { error } = await migrator.migrateToLatest();
   if (error) {
