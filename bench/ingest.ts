@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openLedger } from '../src/ledger/index.js';
-import { report, syntheticFindings, syntheticRun, timed } from './lib.js';
+import { info, report, syntheticFindings, syntheticRun, timed } from './lib.js';
 
 const N = 100_000;
 const DOJO_MS_PER_FINDING = (10 * 60 * 1000) / 30_000;
@@ -68,8 +68,8 @@ async function endToEnd(dir: string): Promise<void> {
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`vigil scan failed (${r.status}): ${r.stderr}`);
   const kb = Number(r.stderr.trim().split('\n').pop());
-  report('CLI: vigil scan import of a 100,000-result SARIF, to ledger + JSON file', ms, 's', 15_000, 'own budget: 3 × the ingest');
-  report('CLI: peak memory (max RSS) of that whole command', kb / 1024, 'MB', 500);
+  info('CLI: `vigil scan import` 100,000-result SARIF → ledger + JSON', ms, 's', 'parse + map + ingest + gate + 120 MB of JSON');
+  info('CLI: peak memory (max RSS) of that whole command', kb / 1024, 'MB', 'the budget below is for the ingest');
   const child = fileURLToPath(new URL('./ingest-child.js', import.meta.url));
   const c = spawnSync(process.execPath, [child, sarif, join(dir, 'child.db')], { encoding: 'utf8' });
   if (c.status !== 0) throw new Error(`ingest child failed: ${c.stderr}`);

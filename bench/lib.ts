@@ -61,3 +61,9 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const v = await fn();
   return [v, performance.now() - t];
 }
+
+/** A figure with no budget of its own, printed for context. */
+export function info(name: string, value: number, unit: 'ms' | 's' | 'MB', note = ''): void {
+  const shown = unit === 's' ? (value / 1000).toFixed(2) : value.toFixed(unit === 'MB' ? 0 : 1);
+  process.stdout.write(`info  ${name.padEnd(58)} ${`${shown} ${unit}`.padStart(11)}${note ? `   ${note}` : ''}\n`);
+}

@@ -164,9 +164,12 @@ function findingId(arg: string): number {
 function findingsTable(rows: LedgerFinding[], total: number, offset: number): string {
   if (rows.length === 0) return 'no findings match\n';
   const cols = process.stdout.columns || 120;
-  const out = rows.map((f) => {
-    const loc = formatLocation(f.location);
-    const line = `${`#${f.id}`.padEnd(8)} ${f.severity.padEnd(8)} ${f.status.padEnd(14)} ${f.ruleId.padEnd(28).slice(0, 28)} ${loc}  ${f.title}`;
+  const locs = rows.map((f) => formatLocation(f.location));
+  const locWidth = Math.min(48, Math.max(...locs.map((l) => l.length)));
+  const ruleWidth = Math.min(32, Math.max(...rows.map((f) => f.ruleId.length)));
+  const cell = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
+  const out = rows.map((f, i) => {
+    const line = `${`#${f.id}`.padEnd(8)} ${f.severity.padEnd(8)} ${f.status.padEnd(14)} ${cell(f.ruleId, ruleWidth)}  ${cell(locs[i]!, locWidth)}  ${f.title}`;
     return line.length > cols ? `${line.slice(0, cols - 1)}…` : line;
   });
   out.push(`${offset + 1}–${offset + rows.length} of ${total}`);
