@@ -170,7 +170,7 @@ export class KyselyLedger implements Ledger {
         };
         for (const f of incoming.values()) {
           const data = findingJson(f);
-          const hash = contentHash(`${f.ruleId}\u0000${f.severity}\u0000${f.title}\u0000${data}`);
+          const hash = contentHash(data);
           const row = byFp.get(f.fingerprint);
           if (!row) {
             const due = dueOf(f.severity);
@@ -630,10 +630,9 @@ function contentHash(s: string): string {
   return hash('sha1', s);
 }
 
-/** The stored form of a finding: everything that is not already a column. */
+/** The stored form of a finding, whole (target included), so its hash covers every field. */
 function findingJson(f: TargetedFinding): string {
-  const { target: _t, fingerprint: _f, scanner: _s, ruleId: _r, title: _ti, severity: _sv, ...rest } = f;
-  return JSON.stringify(rest);
+  return JSON.stringify(f);
 }
 
 function acceptanceOf(r: {
@@ -647,14 +646,9 @@ function acceptanceOf(r: {
 }
 
 function toLedgerFinding(r: Selectable<FindingsTable>): LedgerFinding {
-  const rest = JSON.parse(r.data) as Omit<Finding, 'fingerprint' | 'scanner' | 'ruleId' | 'title' | 'severity'>;
+  const f = JSON.parse(r.data) as Finding;
   return {
-    fingerprint: r.fingerprint,
-    scanner: r.scanner,
-    ruleId: r.rule_id,
-    title: r.title,
-    severity: r.severity as Severity,
-    ...rest,
+    ...f,
     id: Number(r.id),
     target: r.target,
     status: r.status as FindingStatus,
