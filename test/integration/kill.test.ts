@@ -8,7 +8,7 @@ import { openLedger } from '../../src/ledger/index.js';
 import { fileFinding, runOf } from '../helpers/findings.js';
 import { createTestDatabase } from '../helpers/pg.js';
 
-const CHILD = fileURLToPath(new URL('../fixtures/kill/ingest-child.mjs', import.meta.url));
+const CHILD = fileURLToPath(new URL('../fixtures/ledger/ingest-child.mjs', import.meta.url));
 
 /**
  * Start a real process ingesting `count` findings, SIGKILL it `delayMs` after it starts the

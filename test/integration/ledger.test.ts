@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openLedger, type Ledger } from '../../src/ledger/index.js';
 import { VigilError } from '../../src/errors.js';
@@ -53,6 +55,7 @@ const stores: Store[] = [
 ];
 
 const DAY = 86_400_000;
+const CHILD = fileURLToPath(new URL('../fixtures/ledger/ingest-child.mjs', import.meta.url));
 
 describe.each(stores)('ledger on $name', (store) => {
   let ledger: Ledger;
@@ -246,6 +249,30 @@ describe.each(stores)('ledger on $name', (store) => {
     expect(last!.startedAt).toBe('2026-03-02T02:00:00.000Z');
     expect((await ledger.listRuns({ limit: 10 })).map((r) => r.trigger)).toEqual(['cli', 'schedule:nightly', 'schedule:nightly']);
   });
+
+  it('keeps one unbroken chain when another process writes at the same time', async () => {
+    // A second process ingests 20,000 findings while this one ingests twice: the store's
+    // write lock (SQLite BEGIN IMMEDIATE + busy timeout, PostgreSQL advisory lock) serialises them.
+    const child = spawn(process.execPath, [CHILD, location, '20000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    while (!out.includes('ingest-start')) {
+      if (child.exitCode !== null) throw new Error(`child died: ${err}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const a = Array.from({ length: 300 }, (_, i) => fileFinding(i, { target: 'one' }));
+    await ledger.ingest(runOf(a, [{ target: 'one' }]));
+    await ledger.ingest(runOf(a.slice(0, 100), [{ target: 'one' }]));
+    expect(await exited, err).toBe(0);
+    expect(out).toContain('ingest-done');
+    const v = await ledger.verify();
+    expect(v.ok).toBe(true);
+    expect(v.events).toBe(300 + 1 + 200 + 1 + 20_000 + 1);
+    expect((await ledger.listFindings({ status: ['open', 'fixed'], withTotal: true })).total).toBe(20_300);
+  }, 60_000);
 
   describe('hash chain', () => {
     beforeEach(async () => {
