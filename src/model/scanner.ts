@@ -5,6 +5,12 @@ import type { Logger } from '../util/logger.js';
 /** What the user asked of a scanner for one target (from the config or CLI flags). */
 export type ScanOptions = Readonly<Record<string, unknown>>;
 
+/** Offline advisories by package, as the ledger's advisory store answers them (see src/advisories). */
+export interface AdvisoryLookup {
+  /** Advisories (OSV JSON objects) for each `ecosystem\u0000name` key asked for. */
+  forPackages(keys: { ecosystem: string; name: string }[]): Promise<Map<string, unknown[]>>;
+}
+
 /** What is injected into a scanner: nothing here is the user's choice. */
 export interface ScanContext {
   /** Aborted on timeout or shutdown; scanners stop promptly when it fires. */
@@ -15,6 +21,8 @@ export interface ScanContext {
   /** The folder relative paths in options and targets are resolved against (the config's folder). */
   readonly baseDir: string;
   readonly options: ScanOptions;
+  /** The advisory store, for scanners that match components against advisories. */
+  readonly advisories?: AdvisoryLookup;
 }
 
 /** Every scanner implements this; scanners/index.ts maps ids to factories. */

@@ -4,7 +4,7 @@ import { uniqueFingerprints } from '../model/fingerprint.js';
 import { sortFindings } from '../model/create.js';
 import type { PartStatus, Run, RunPart, RunResult, TargetedFinding } from '../model/run.js';
 import { runStatusOf } from '../model/run.js';
-import type { Scanner, ScanOptions } from '../model/scanner.js';
+import type { AdvisoryLookup, Scanner, ScanOptions } from '../model/scanner.js';
 import type { Target } from '../model/target.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 
@@ -33,6 +33,8 @@ export interface RunnerOptions {
   logger?: Logger;
   onProgress?: (e: ProgressEvent) => void;
   now?: () => Date;
+  /** Injected into every scanner's context. */
+  advisories?: AdvisoryLookup;
 }
 
 /**
@@ -114,6 +116,7 @@ async function runPart(
       logger,
       baseDir: opts.baseDir,
       options: item.options,
+      ...(opts.advisories ? { advisories: opts.advisories } : {}),
       progress: (note: string) => opts.onProgress?.({ type: 'note', scanner: item.scanner, target: item.target.name, note }),
     };
     const it = scanner.run(item.target, ctx)[Symbol.asyncIterator]();
