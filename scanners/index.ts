@@ -1,5 +1,6 @@
 import { VigilError } from '../src/errors.js';
 import type { Scanner, ScannerFactory } from '../src/model/scanner.js';
+import { createDepsScanner } from './deps/deps-scanner.js';
 import { createImportScanner } from './import/index.js';
 
 /** One line of the registry: a scanner id and the factory that builds that scanner. */
@@ -9,7 +10,10 @@ export interface ScannerEntry {
 }
 
 /** Every scanner vigil ships. Adding one is adding a line here; importing this module runs nothing else. */
-const ENTRIES: readonly ScannerEntry[] = [{ id: 'import', create: createImportScanner }];
+const ENTRIES: readonly ScannerEntry[] = [
+  { id: 'import', create: createImportScanner },
+  { id: 'deps', create: createDepsScanner },
+];
 
 /** Map ids to factories; two entries with one id is a bug and throws VIGIL_ERR_SCANNER_DUPLICATE. */
 export function buildRegistry(entries: readonly ScannerEntry[]): ReadonlyMap<string, ScannerFactory> {

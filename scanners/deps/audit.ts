@@ -2,7 +2,8 @@ import { createFinding } from '../../src/model/create.js';
 import type { Finding } from '../../src/model/finding.js';
 import { fingerprint } from '../../src/model/fingerprint.js';
 import { dependencyPaths } from './graph.js';
-import type { Component, Ecosystem, OsvAdvisory, Sbom } from './model.js';
+import { baseEcosystem, comparableName, packageKey } from '../../src/advisories/package-key.js';
+import type { Component, Ecosystem, OsvAdvisory, OsvAffected, Sbom } from './model.js';
 import { scoreAdvisories } from './severity.js';
 import { isAffected, nearestFix } from './versions/index.js';
 
@@ -19,10 +20,6 @@ export interface AuditOptions {
 
 export const DEPS_SCANNER_ID = 'deps';
 
-/** The key AdvisorySource maps use. */
-export function packageKey(ecosystem: string, name: string): string {
-  return `${ecosystem}\u0000${name}`;
-}
 
 /**
  * Match every registry component against the advisories for its package, and make one finding
@@ -50,14 +47,14 @@ export async function audit(sbom: Sbom, source: AdvisorySource, opts: AuditOptio
 }
 
 function affects(a: OsvAdvisory, c: Component): boolean {
-  return (a.affected ?? []).some(
-    (x) => x.package && sameEcosystem(x.package.ecosystem, c.ecosystem!) && x.package.name === c.name && isAffected(x, c.version, c.ecosystem!),
-  );
+  return (a.affected ?? []).some((x) => samePackage(x, c) && isAffected(x, c.version, c.ecosystem!));
 }
 
-/** `Debian:12` is the Debian ecosystem; vigil's components carry the base name. */
-function sameEcosystem(osv: string, ours: Ecosystem): boolean {
-  return osv === ours || osv.split(':')[0] === ours;
+/** The affected entry names this component's package (`Debian:12` is Debian; PyPI names per PEP 503). */
+function samePackage(x: OsvAffected, c: Component): boolean {
+  if (!x.package) return false;
+  const eco: Ecosystem = c.ecosystem!;
+  return (x.package.ecosystem === eco || baseEcosystem(x.package.ecosystem) === eco) && comparableName(eco, x.package.name) === comparableName(eco, c.name);
 }
 
 /** Connected groups of advisories whose ids or aliases overlap (union-find over ids). */
@@ -99,7 +96,7 @@ function toFinding(c: Component, group: OsvAdvisory[], refPaths: string[][], com
   const ids = [...new Set(group.flatMap((a) => [a.id, ...(a.aliases ?? [])]))];
   const id = primaryId(ids);
   const sev = scoreAdvisories(group);
-  const affected = group.flatMap((a) => (a.affected ?? []).filter((x) => x.package?.name === c.name && sameEcosystem(x.package.ecosystem, c.ecosystem!)));
+  const affected = group.flatMap((a) => (a.affected ?? []).filter((x) => samePackage(x, c)));
   const fix = nearestFix(affected, c.version, c.ecosystem!);
   const namedPaths = refPaths.map((p) => p.map((ref) => label(components.get(ref))));
   const summary = group.map((a) => a.summary).find((s) => s && s.trim()) ?? `${id} in ${c.name}`;

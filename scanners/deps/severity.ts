@@ -1,6 +1,9 @@
-import { Cvss3P0, Cvss3P1, Cvss4P0 } from 'ae-cvss-calculator';
+import cvss from 'ae-cvss-calculator';
 import { severityFromScore, type Severity } from '../../src/model/severity.js';
 import type { OsvAdvisory, OsvSeverity } from './model.js';
+
+// A CommonJS bundle whose named exports Node's ESM loader cannot see.
+const { Cvss3P0, Cvss3P1, Cvss4P0 } = cvss;
 
 /** A vulnerability's severity and where it came from. */
 export interface ScoredSeverity {

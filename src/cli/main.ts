@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION, reportError } from './common.js';
+import { registerAdvisories } from './advisories.js';
 import { registerFindings } from './findings.js';
 import { registerInit } from './init.js';
 import { registerLedger } from './ledger.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerScan(program);
   registerFindings(program);
   registerLedger(program);
+  registerAdvisories(program);
   registerInit(program);
   registerServe(program);
   // Commander's own usage errors exit 1 by default; vigil's contract says 2.

@@ -21,6 +21,8 @@ interface ScanFlags {
   target?: string[];
   timeout?: string;
   concurrency?: string;
+  omit?: string;
+  sbomOut?: string;
 }
 
 /** `vigil scan` — every target in the config, or one scanner on one target. */
@@ -47,6 +49,8 @@ export function registerScan(program: Command): void {
     .option('-t, --target <name...>', 'with a config: only these targets')
     .option('--timeout <seconds>', 'per scanner and target (default: the config\'s, else 600)')
     .option('--concurrency <n>', 'parts run at once (default: the config\'s, else 4)')
+    .option('--omit <type>', 'deps: leave out dev-only dependencies (`--omit dev`)')
+    .option('--sbom-out <file>', 'deps: write the CycloneDX SBOM the scan used')
     .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
       process.exitCode = await scanCommand(scanner, target, flags);
     });
@@ -74,7 +78,10 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     if (!scannerIds().includes(scannerId)) {
       throw new VigilError('VIGIL_ERR_SCANNER_UNKNOWN', `no scanner "${scannerId}"; known: ${scannerIds().join(', ')}`);
     }
-    plan = [{ target: targetFromArg(targetArg!), scanner: scannerId, options: {} }];
+    const options: Record<string, unknown> = {};
+    if (flags.omit) options.omit = listOption(flags.omit, ['dev'] as const, '--omit');
+    if (flags.sbomOut) options.sbomOut = resolve(flags.sbomOut);
+    plan = [{ target: targetFromArg(targetArg!), scanner: scannerId, options }];
   } else {
     plan = planFromConfig(config, flags.target ? { targets: flags.target } : {});
     for (const p of plan) {
@@ -92,6 +99,9 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
   const concurrency = flags.concurrency ? Number(flags.concurrency) : config.runner.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new VigilError('VIGIL_ERR_USAGE', `--concurrency: "${flags.concurrency}" is not a positive whole number`);
   const ledger = flags.ledger === false ? undefined : await openCommandLedger(flags.ledger, cfgFile ? config : undefined);
+  // With --no-ledger nothing is recorded, but the advisory store still lives in the ledger's database.
+  const needsAdvisories = plan.some((p) => p.scanner === 'deps');
+  const advisoryLedger = ledger ?? (needsAdvisories ? await openCommandLedger(undefined, cfgFile ? config : undefined) : undefined);
 
   try {
     const logger = stderrLogger();
@@ -108,6 +118,7 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
         concurrency,
         timeoutMs: timeoutSec * 1000,
         signal: ac.signal,
+        ...(advisoryLedger ? { advisories: advisoryLedger.advisories } : {}),
         logger: { ...logger, warn: () => undefined },
         ...(progress ? { onProgress: progress } : {}),
       });
@@ -157,6 +168,7 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     return report.gate.failed ? 1 : 0;
   } finally {
     await ledger?.close();
+    if (advisoryLedger !== ledger) await advisoryLedger?.close();
   }
 }
 

@@ -42,6 +42,17 @@ async function serve(flags: { config?: string; ledger?: string; port?: string; h
   const ledger = await openCommandLedger(flags.ledger, config);
   logger.info(`ledger ${redactLedgerUrl(ledgerLocation(flags.ledger, config))} (${ledger.kind})`);
 
+  if (config.advisories.length) {
+    const { importAdvisories } = await import('../advisories/index.js');
+    try {
+      const a = await importAdvisories(ledger.advisories, config.advisories);
+      logger.info(`advisories: ${a.added} added, ${a.updated} updated, ${a.unchanged} unchanged, ${a.withdrawn} withdrawn from ${config.advisories.length} paths`);
+    } catch (e) {
+      // A bad advisory file must not keep the server down; the store keeps what it had.
+      logger.error(`advisories not imported: ${describeError(e)}`);
+    }
+  }
+
   const execute = async (s: ScheduleConfig, trigger: string) => {
     const plan = planFromConfig(config, {
       ...(s.targets ? { targets: s.targets } : {}),
@@ -55,6 +66,7 @@ async function serve(flags: { config?: string; ledger?: string; port?: string; h
       concurrency: config.runner.concurrency,
       timeoutMs: config.runner.timeoutSeconds * 1000,
       logger,
+      advisories: ledger.advisories,
     });
     // An unattended run keeps what worked; a partial run never marks anything fixed.
     const s2 = await ledger.ingest(result);

@@ -27,6 +27,7 @@ export function defaultConfig(baseDir: string): VigilConfig {
     sla: { ...DEFAULT_SLA },
     gate: { failOn: DEFAULT_FAIL_ON },
     suppressions: resolve(dir, DEFAULT_SUPPRESSIONS),
+    advisories: [],
     runner: { concurrency: DEFAULT_CONCURRENCY, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS },
     server: { ...DEFAULT_SERVER },
     targets: [],

@@ -32,6 +32,10 @@ gate:
 # Findings to ignore, each with a reason and an expiry date.
 suppressions: .vigilignore.yaml
 
+# OSV advisory files, folders or all.zip archives that "vigil serve" imports at start into the
+# offline store the deps scanner matches against ("vigil advisories import" does it by hand).
+advisories: []
+
 runner:
   concurrency: 4                  # scanner/target pairs that run at once (1 to 64)
   timeout: 10m                    # per scanner and target: seconds, or "90s", "10m", "1h"

@@ -24,6 +24,7 @@ export function normaliseConfig(raw: VigilYaml, file: string): VigilConfig {
     sla: { ...DEFAULT_SLA, ...raw.sla },
     gate: { failOn: raw.gate?.failOn ?? DEFAULT_FAIL_ON },
     suppressions: resolve(baseDir, raw.suppressions ?? DEFAULT_SUPPRESSIONS),
+    advisories: (raw.advisories ?? []).map((p) => resolve(baseDir, p)),
     runner: {
       concurrency: raw.runner?.concurrency ?? DEFAULT_CONCURRENCY,
       timeoutSeconds:

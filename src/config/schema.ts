@@ -35,6 +35,7 @@ export interface VigilYaml {
   sla?: Partial<Record<'critical' | 'high' | 'medium' | 'low', number>> | null;
   gate?: { failOn?: (typeof FAIL_ON)[number] } | null;
   suppressions?: string;
+  advisories?: string[] | null;
   runner?: { concurrency?: number; timeout?: number | string } | null;
   server?: { host?: string; port?: number } | null;
   targets: TargetYaml[];
@@ -156,6 +157,8 @@ export const CONFIG_SCHEMA = {
       properties: { failOn: { enum: [...FAIL_ON], default: DEFAULT_FAIL_ON } },
     },
     suppressions: { ...nonEmptyString, default: DEFAULT_SUPPRESSIONS },
+    // OSV advisory files, folders or zips `vigil serve` imports at start (the demo's offline set).
+    advisories: { type: ['array', 'null'], items: nonEmptyString },
     runner: {
       type: ['object', 'null'],
       additionalProperties: false,

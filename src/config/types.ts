@@ -36,6 +36,8 @@ export interface VigilConfig {
   gate: { failOn: FailOn };
   /** Path of the suppression file (resolved against baseDir); default `.vigilignore.yaml`. */
   suppressions: string;
+  /** OSV advisory paths (absolute) that `vigil serve` imports at start. */
+  advisories: string[];
   runner: { concurrency: number; timeoutSeconds: number };
   server: { host: string; port: number };
   targets: TargetConfig[];

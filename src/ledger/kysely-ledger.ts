@@ -4,6 +4,7 @@ import type { Finding, FindingStatus, LedgerFinding } from '../model/finding.js'
 import { formatLocation } from '../model/location.js';
 import type { Run, RunResult, TargetedFinding } from '../model/run.js';
 import { severityRank, type Severity } from '../model/severity.js';
+import { KyselyAdvisoryStore } from '../advisories/store.js';
 import { VigilError } from '../errors.js';
 import { canonicalJson, eventHash } from './hash-chain.js';
 import type {
@@ -67,6 +68,7 @@ interface ExistingRow {
 export class KyselyLedger implements Ledger {
   readonly kind: 'sqlite' | 'postgres';
   readonly description: string;
+  readonly advisories: KyselyAdvisoryStore;
 
   constructor(
     private readonly db: Db,
@@ -75,6 +77,7 @@ export class KyselyLedger implements Ledger {
   ) {
     this.kind = driver.kind;
     this.description = driver.description;
+    this.advisories = new KyselyAdvisoryStore(db, driver);
   }
 
   async ingest(result: RunResult, opts: { now?: Date } = {}): Promise<IngestSummary> {

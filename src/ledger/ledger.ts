@@ -1,3 +1,4 @@
+import type { AdvisoryStore } from '../advisories/store.js';
 import type { FindingStatus, LedgerFinding, TriageStatus } from '../model/finding.js';
 import type { Run, RunResult } from '../model/run.js';
 import type { Severity } from '../model/severity.js';
@@ -80,6 +81,8 @@ export interface Ledger {
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is, with any password redacted. */
   readonly description: string;
+  /** The offline OSV advisory store, in the same database. */
+  readonly advisories: AdvisoryStore;
   /** Store one finished run and its findings in a single transaction. */
   ingest(result: RunResult, opts?: { now?: Date }): Promise<IngestSummary>;
   listFindings(q?: FindingQuery): Promise<FindingPage>;

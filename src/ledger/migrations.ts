@@ -78,6 +78,42 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`insert into ledger_head (id, seq, hash) values (1, 0, ${GENESIS_HASH})`.execute(db);
       },
     },
+    // The offline OSV advisory store (src/advisories). "if not exists": these tables hold
+    // downloaded data, not the ledger's record, and may outlive a rebuilt migration table.
+    '0002-advisories': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('advisories')
+          .ifNotExists()
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('modified', 'text', (c) => c.notNull())
+          .addColumn('withdrawn', 'text')
+          .addColumn('aliases', 'text', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('advisory_packages')
+          .ifNotExists()
+          .addColumn('advisory_id', 'text', (c) => c.notNull())
+          .addColumn('ecosystem', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('ecosystem_base', 'text', (c) => c.notNull())
+          .addColumn('name_key', 'text', (c) => c.notNull())
+          // Leading with the advisory: replacing or withdrawing one deletes its rows by prefix.
+          .addPrimaryKeyConstraint('advisory_packages_pk', ['advisory_id', 'ecosystem', 'name'])
+          .execute();
+        // The audit's lookup: every advisory of a package, by base ecosystem and comparable name.
+        // It covers the columns the lookup reads, so the audit never visits the table itself.
+        await db.schema
+          .createIndex('advisory_packages_lookup')
+          .ifNotExists()
+          .on('advisory_packages')
+          .columns(['ecosystem_base', 'name_key', 'ecosystem', 'advisory_id'])
+          .execute();
+      },
+    },
   };
 }
 

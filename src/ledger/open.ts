@@ -133,6 +133,8 @@ const PG_INTEGER_COLUMNS = new Set(['severity_rank', 'seq', 'finding_id', 'id'])
 const PG_TYPES: Record<string, (columns: readonly string[]) => string[]> = {
   findings: (cols) => cols.map((c) => (PG_INTEGER_COLUMNS.has(c) ? 'integer' : 'text')),
   events: (cols) => cols.map((c) => (PG_INTEGER_COLUMNS.has(c) ? 'integer' : 'text')),
+  advisories: (cols) => cols.map(() => 'text'),
+  advisory_packages: (cols) => cols.map(() => 'text'),
 };
 
 /** An arbitrary constant naming vigil's ledger lock ("vigil" in ASCII). */

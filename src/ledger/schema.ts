@@ -58,9 +58,40 @@ export interface HeadTable {
   hash: string;
 }
 
+/** One OSV advisory (src/advisories). A withdrawn one stays as a tombstone with no package rows. */
+export interface AdvisoriesTable {
+  id: string;
+  /** `modified`, normalised to UTC with nine fractional digits, so text order is time order. */
+  modified: string;
+  /** `withdrawn`, normalised the same way; null while the advisory stands. */
+  withdrawn: string | null;
+  /** JSON: string[] */
+  aliases: string;
+  summary: string;
+  /** JSON: the advisory's top-level OSV `severity` array. */
+  severity: string;
+  /** The whole OSV advisory as JSON. */
+  data: string;
+}
+
+/** One row per (advisory, affected package): the lookup index of the audit. */
+export interface AdvisoryPackagesTable {
+  advisory_id: string;
+  /** As OSV writes it, release suffix included: `npm`, `Debian:11`. */
+  ecosystem: string;
+  /** As OSV writes it. */
+  name: string;
+  /** `ecosystem` before any `:suffix`: `Debian:11` → `Debian`. */
+  ecosystem_base: string;
+  /** `name` in its ecosystem's comparison form (PyPI: PEP 503; NuGet, Packagist: lower case). */
+  name_key: string;
+}
+
 export interface LedgerDatabase {
   runs: RunsTable;
   findings: FindingsTable;
   events: EventsTable;
   ledger_head: HeadTable;
+  advisories: AdvisoriesTable;
+  advisory_packages: AdvisoryPackagesTable;
 }

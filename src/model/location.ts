@@ -98,8 +98,11 @@ export function formatLocation(loc: Location): string {
       return `${(loc.method ?? 'GET').toUpperCase()} ${loc.url}${loc.param ? ` [${loc.param}]` : ''}`;
     case 'host':
       return loc.port ? `${loc.host}:${loc.port}` : loc.host;
-    case 'component':
-      return loc.path && loc.path.length ? `${loc.purl} (via ${loc.path.join(' > ')})` : loc.purl;
+    case 'component': {
+      // path runs from the root's first dependency to this component: "via" names what lies between
+      const via = loc.path && loc.path.length > 1 ? loc.path.slice(0, -1) : [];
+      return via.length ? `${loc.purl} (via ${via.join(' > ')})` : loc.purl;
+    }
     case 'datamap':
       return `${loc.file}#${loc.pointer}`;
     case 'database':

@@ -33,6 +33,7 @@ describe('parseConfig: valid configs', () => {
       sla: DEFAULT_SLA,
       gate: { failOn: 'high' },
       suppressions: '/srv/project/.vigilignore.yaml',
+      advisories: [],
       runner: { concurrency: 4, timeoutSeconds: 600 },
       server: { host: '127.0.0.1', port: 8787 },
       targets: [
@@ -179,6 +180,7 @@ describe('defaultConfig', () => {
       baseDir: '/srv/x',
       ledger: '/srv/x/.vigil/ledger.db',
       suppressions: '/srv/x/.vigilignore.yaml',
+      advisories: [],
       gate: { failOn: 'high' },
       runner: { concurrency: 4, timeoutSeconds: 600 },
       server: { host: '127.0.0.1', port: 8787 },

@@ -810,14 +810,14 @@ describe('examples/shop', () => {
 
 describe('scanner registry', () => {
   it('lists and builds the import scanner', () => {
-    expect(scannerIds()).toEqual(['import']);
+    expect(scannerIds()).toEqual(['deps', 'import']);
     const s = createScanner('import');
     expect(s.id).toBe('import');
     expect(s.version).toBe(1);
   });
 
   it('an unknown id names the known ones', () => {
-    thrown(() => createScanner('zap'), 'VIGIL_ERR_SCANNER_UNKNOWN', 'no scanner "zap"; known: import');
+    thrown(() => createScanner('zap'), 'VIGIL_ERR_SCANNER_UNKNOWN', 'no scanner "zap"; known: deps, import');
   });
 
   it('a duplicate id throws', () => {

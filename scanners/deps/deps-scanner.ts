@@ -1,0 +1,46 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VigilError } from '../../src/errors.js';
+import type { Finding } from '../../src/model/finding.js';
+import type { Scanner, ScanContext } from '../../src/model/scanner.js';
+import type { Target } from '../../src/model/target.js';
+import { audit, DEPS_SCANNER_ID, type AdvisorySource } from './audit.js';
+import type { OsvAdvisory } from './model.js';
+import { loadSbom } from './sbom/index.js';
+
+/**
+ * `deps`: a project folder (lockfile) or a CycloneDX SBOM, matched offline against the OSV
+ * advisories imported into the ledger (`vigil advisories import`).
+ * Options: `omit: ['dev']`, `sbomOut: FILE`.
+ */
+export class DepsScanner implements Scanner {
+  readonly id = DEPS_SCANNER_ID;
+  readonly version = 1;
+
+  async *run(target: Target, ctx: ScanContext): AsyncIterable<Finding> {
+    if (target.kind !== 'path') {
+      throw new VigilError('VIGIL_ERR_USAGE', `deps scans a folder or an SBOM file; "${target.name}" is a ${target.kind}`);
+    }
+    if (!ctx.advisories) {
+      throw new VigilError('VIGIL_ERR_USAGE', 'deps needs the advisory store: run it with a ledger (import advisories with `vigil advisories import`)');
+    }
+    const location = path.resolve(ctx.baseDir, target.location);
+    ctx.progress('reading the SBOM');
+    const sbom = await loadSbom(location, { signal: ctx.signal });
+    const sbomOut = ctx.options.sbomOut;
+    if (typeof sbomOut === 'string' && sbomOut) {
+      await writeFile(path.resolve(ctx.baseDir, sbomOut), `${JSON.stringify(sbom.cyclonedx, null, 2)}\n`);
+    }
+    const omit = ctx.options.omit;
+    const omitDev = Array.isArray(omit) ? omit.includes('dev') : omit === 'dev';
+    ctx.progress(`matching ${sbom.graph.components.size} components`);
+    const source = ctx.advisories as AdvisorySource;
+    const findings = await audit(sbom, { forPackages: (keys) => source.forPackages(keys) as Promise<Map<string, OsvAdvisory[]>> }, { omitDev, signal: ctx.signal });
+    yield* findings;
+  }
+}
+
+/** The registry's factory. */
+export function createDepsScanner(): Scanner {
+  return new DepsScanner();
+}
