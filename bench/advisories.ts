@@ -4,7 +4,7 @@
  * 1 GB; then the audit's lookup of a 5,000-component SBOM, which is part of the audit's 1 s.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { importAdvisories } from '../src/advisories/index.js';
 import { openLedger } from '../src/ledger/index.js';
 import type { OsvAdvisory } from '../scanners/deps/model.js';
+import { audit } from '../scanners/deps/audit.js';
+import { loadSbom } from '../scanners/deps/sbom/index.js';
 import { info, report, timed } from './lib.js';
 
 const ADVISORIES = 200_000;
@@ -252,6 +254,61 @@ async function childLookup(db: string, cleanInTen: number): Promise<void> {
   }
 }
 
+/** A CycloneDX SBOM of the 5,000 packages, all at 1.0.0 under one root, for the audit. */
+function writeSbomFile(file: string): void {
+  const keys = sbom(packages(prng(42)), 9);
+  const purlOf = (k: { ecosystem: string; name: string }) =>
+    k.ecosystem === 'Maven'
+      ? `pkg:maven/${k.name.replace(':', '/')}@1.0.0`
+      : `pkg:${k.ecosystem.toLowerCase()}/${k.name.replace('@', '%40')}@1.0.0`;
+  const seen = new Set<string>();
+  const components = keys
+    .map((k) => ({ 'bom-ref': purlOf(k), type: 'library', name: k.name, version: '1.0.0', purl: purlOf(k) }))
+    .filter((c) => (seen.has(c['bom-ref']) ? false : (seen.add(c['bom-ref']), true)));
+  const doc = {
+    bomFormat: 'CycloneDX',
+    specVersion: '1.5',
+    version: 1,
+    metadata: { component: { 'bom-ref': 'app', type: 'application', name: 'app', version: '1.0.0' } },
+    components,
+    dependencies: [{ ref: 'app', dependsOn: components.map((c) => c['bom-ref']) }],
+  };
+  writeFileSync(file, JSON.stringify(doc));
+}
+
+/** In a child process, as `vigil scan deps bom.json` would: read the SBOM and audit it against the store. */
+async function childAudit(db: string, bom: string): Promise<void> {
+  const ledger = await openLedger(db);
+  try {
+    const [findings, ms] = await timed(async () => audit(await loadSbom(bom), ledger.advisories));
+    process.stdout.write(JSON.stringify({ ms, findings: findings.length }));
+  } finally {
+    await ledger.close();
+  }
+}
+
+/** A package-lock.json v3 of 500 npm packages (50 direct, each with 9 of the rest beneath it). */
+function writeLockfile(folder: string): void {
+  const names = packages(prng(42)).filter((p) => p.ecosystem === 'npm' && !p.name.startsWith('@')).slice(0, 500).map((p) => p.name);
+  const direct = names.slice(0, 50);
+  const packagesField: Record<string, unknown> = {
+    '': { name: 'bench-app', version: '1.0.0', dependencies: Object.fromEntries(direct.map((n) => [n, '^1.0.0'])) },
+  };
+  names.forEach((n, i) => {
+    const deps = i < 50 ? names.slice(50 + i * 9, 50 + i * 9 + 9) : [];
+    packagesField[`node_modules/${n}`] = {
+      version: '1.0.0',
+      resolved: `https://registry.npmjs.org/${n}/-/${n}-1.0.0.tgz`,
+      integrity: `sha512-${Buffer.from(n.padEnd(64, '=')).toString('base64')}`,
+      license: 'MIT',
+      ...(deps.length ? { dependencies: Object.fromEntries(deps.map((d) => [d, '^1.0.0'])) } : {}),
+    };
+  });
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'bench-app', version: '1.0.0', dependencies: Object.fromEntries(direct.map((n) => [n, '^1.0.0'])) }, null, 2));
+  writeFileSync(join(folder, 'package-lock.json'), JSON.stringify({ name: 'bench-app', version: '1.0.0', lockfileVersion: 3, requires: true, packages: packagesField }, null, 2));
+}
+
 function child<T>(...args: string[]): T {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`bench child ${args[0]} failed (${r.status}): ${r.stderr}`);
@@ -298,6 +355,20 @@ export async function benchAdvisories(): Promise<void> {
         `${r.packages} packages, ${r.advisories} advisories; ${r.again.toFixed(0)} ms again in the same process`,
       );
     }
+
+    const bom = join(dir, 'bom.json');
+    writeSbomFile(bom);
+    const a = child<{ ms: number; findings: number }>('audit', db, bom);
+    report('deps: audit a 5,000-component SBOM against 200,000 advisories', a.ms, 'ms', 1000, `${a.findings} findings; SBOM read + lookup + match`);
+
+    const project = join(dir, 'project');
+    writeLockfile(project);
+    const bin = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url));
+    const t = performance.now();
+    const e2e = spawnSync(process.execPath, [bin, 'scan', 'deps', project, '--ledger', db, '--format', 'json', '--output', join(dir, 'out.json'), '--fail-on', 'none'], { encoding: 'utf8' });
+    const ms = performance.now() - t;
+    if (e2e.status !== 0) throw new Error(`vigil scan deps failed (${e2e.status}): ${e2e.stderr}`);
+    report('deps: `vigil scan deps` on a 500-package lockfile, end to end', ms, 's', 3000, 'cyclonedx-npm SBOM + match + ledger + JSON');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -307,5 +378,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const [mode, a, b] = process.argv.slice(2);
   if (mode === 'import') await childImport(a!, b!);
   else if (mode === 'lookup') await childLookup(a!, Number(b));
+  else if (mode === 'audit') await childAudit(a!, b!);
   else await benchAdvisories();
 }

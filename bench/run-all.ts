@@ -1,9 +1,12 @@
 /** `npm run bench`: every benchmark, each line a figure beside its budget. */
 import { benchIngest } from './ingest.js';
 import { benchLedgerScale } from './ledger-scale.js';
+import { benchAdvisories } from './advisories.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
 await benchIngest();
 process.stdout.write('\nledger at scale (issue 2)\n');
 await benchLedgerScale();
+process.stdout.write('\nadvisories and dependency audit (issue 3)\n');
+await benchAdvisories();
