@@ -3,9 +3,10 @@ import { jsonChunks, writeJson } from './json.js';
 import { writeJunit } from './junit.js';
 import { writeSarif, type SarifOptions } from './sarif.js';
 import { writeTable, type TableOptions } from './table.js';
+import { writeVex } from './vex.js';
 
 /** The formats `vigil scan --format` accepts, in the order help text lists them. */
-export const FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
+export const FORMATS = ['table', 'json', 'sarif', 'junit', 'vex'] as const;
 export type ReportFormat = (typeof FORMATS)[number];
 
 /** True for a name in FORMATS (for validating `--format`). */
@@ -30,6 +31,8 @@ export function writeReport(format: ReportFormat, report: ScanReport, opts: Writ
       return writeSarif(report, opts.informationUri === undefined ? {} : { informationUri: opts.informationUri });
     case 'junit':
       return writeJunit(report);
+    case 'vex':
+      return writeVex(report);
   }
 }
 

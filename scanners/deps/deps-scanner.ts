@@ -6,23 +6,23 @@ import type { Scanner, ScanContext } from '../../src/model/scanner.js';
 import type { Target } from '../../src/model/target.js';
 import { audit, DEPS_SCANNER_ID, type AdvisorySource } from './audit.js';
 import type { OsvAdvisory } from './model.js';
+import { loadLicensePolicy } from './license-policy.js';
+import { graphLicenseFindings } from './licenses.js';
 import { loadSbom } from './sbom/index.js';
 
 /**
  * `deps`: a project folder (lockfile) or a CycloneDX SBOM, matched offline against the OSV
  * advisories imported into the ledger (`vigil advisories import`).
- * Options: `omit: ['dev']`, `sbomOut: FILE`.
+ * Options: `omit: ['dev']`, `sbomOut: FILE`, `licensePolicy: FILE | false` (default
+ * rules/licenses/policy.yaml).
  */
 export class DepsScanner implements Scanner {
   readonly id = DEPS_SCANNER_ID;
-  readonly version = 1;
+  readonly version = 2;
 
   async *run(target: Target, ctx: ScanContext): AsyncIterable<Finding> {
     if (target.kind !== 'path') {
       throw new VigilError('VIGIL_ERR_USAGE', `deps scans a folder or an SBOM file; "${target.name}" is a ${target.kind}`);
-    }
-    if (!ctx.advisories) {
-      throw new VigilError('VIGIL_ERR_USAGE', 'deps needs the advisory store: run it with a ledger (import advisories with `vigil advisories import`)');
     }
     const location = path.resolve(ctx.baseDir, target.location);
     ctx.progress('reading the SBOM');
@@ -33,6 +33,17 @@ export class DepsScanner implements Scanner {
     }
     const omit = ctx.options.omit;
     const omitDev = Array.isArray(omit) ? omit.includes('dev') : omit === 'dev';
+    // Licences first: they need no advisory store.
+    const lp = ctx.options.licensePolicy;
+    if (lp !== false) {
+      const policy = await loadLicensePolicy(typeof lp === 'string' && lp ? path.resolve(ctx.baseDir, lp) : undefined);
+      const components = [...sbom.graph.components.values()].filter((c) => c.ref !== sbom.graph.root);
+      if (components.some((c) => c.licenses.length > 0)) yield* graphLicenseFindings(sbom.graph, policy, { omitDev });
+      else ctx.logger.warn(`${sbom.source} declares no licences; the licence check needs an SBOM or lockfile that carries them`);
+    }
+    if (!ctx.advisories) {
+      throw new VigilError('VIGIL_ERR_USAGE', 'deps needs the advisory store: run it with a ledger (import advisories with `vigil advisories import`)');
+    }
     ctx.progress(`matching ${sbom.graph.components.size} components`);
     const source = ctx.advisories as AdvisorySource;
     const findings = await audit(sbom, { forPackages: (keys) => source.forPackages(keys) as Promise<Map<string, OsvAdvisory[]>> }, { omitDev, signal: ctx.signal });

@@ -23,6 +23,7 @@ interface ScanFlags {
   concurrency?: string;
   omit?: string;
   sbomOut?: string;
+  vex?: string[];
 }
 
 /** `vigil scan` — every target in the config, or one scanner on one target. */
@@ -39,7 +40,7 @@ export function registerScan(program: Command): void {
     .argument('[scanner]', 'scanner id (import)')
     .argument('[target]', 'a path, URL or host[:port]')
     .option('-c, --config <file>', 'config file (default: ./vigil.yaml when present)')
-    .option('-f, --format <format>', 'table | json | sarif | junit', 'table')
+    .option('-f, --format <format>', 'table | json | sarif | junit | vex', 'table')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--fail-on <severity>', 'critical | high | medium | low | none (default: the config\'s gate, else high)')
     .option('--baseline <file>', 'a previous `--format json` output: only findings not in it count')
@@ -49,6 +50,7 @@ export function registerScan(program: Command): void {
     .option('-t, --target <name...>', 'with a config: only these targets')
     .option('--timeout <seconds>', 'per scanner and target (default: the config\'s, else 600)')
     .option('--concurrency <n>', 'parts run at once (default: the config\'s, else 4)')
+    .option('--vex <file...>', 'CycloneDX VEX or OpenVEX documents: not_affected / false_positive statements suppress matching findings')
     .option('--omit <type>', 'deps: leave out dev-only dependencies (`--omit dev`)')
     .option('--sbom-out <file>', 'deps: write the CycloneDX SBOM the scan used')
     .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
@@ -94,6 +96,8 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
   const suppressionFile = flags.suppressions ? resolve(flags.suppressions) : cfgFile ? config.suppressions : resolve('.vigilignore.yaml');
   const suppressions = await gate.loadSuppressions(suppressionFile);
   const baseline = flags.baseline ? await gate.loadBaseline(resolve(flags.baseline)) : undefined;
+  const vexFiles = [...(cfgFile ? config.vex : []), ...(flags.vex ?? []).map((f) => resolve(f))];
+  const vexStatements = (await Promise.all(vexFiles.map((f) => gate.loadVex(f)))).flat();
   const timeoutSec = flags.timeout ? Number(flags.timeout) : config.runner.timeoutSeconds;
   if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new VigilError('VIGIL_ERR_USAGE', `--timeout: "${flags.timeout}" is not a number of seconds`);
   const concurrency = flags.concurrency ? Number(flags.concurrency) : config.runner.concurrency;
@@ -145,7 +149,10 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
       }
       ingest.records.clear();
     }
-    const suppressed = gate.applySuppressions(annotated, suppressions, new Date());
+    // VEX first: the gate applies after it, and a suppression file never overrides a VEX reason.
+    const vexed = gate.applyVex(annotated, vexStatements);
+    if (vexed.applied) process.stderr.write(`vigil: ${vexed.applied} finding(s) not affected per VEX\n`);
+    const suppressed = gate.applySuppressions(vexed.findings, suppressions, new Date());
     for (const n of suppressed.expired) process.stderr.write(`vigil: warn: ${n.message}\n`);
     const withBaseline = baseline ? gate.applyBaseline(suppressed.findings, baseline) : suppressed.findings;
     const report = gate.buildReport(result.run, withBaseline, failOn, VERSION);

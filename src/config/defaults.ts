@@ -28,6 +28,7 @@ export function defaultConfig(baseDir: string): VigilConfig {
     gate: { failOn: DEFAULT_FAIL_ON },
     suppressions: resolve(dir, DEFAULT_SUPPRESSIONS),
     advisories: [],
+    vex: [],
     runner: { concurrency: DEFAULT_CONCURRENCY, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS },
     server: { ...DEFAULT_SERVER },
     targets: [],

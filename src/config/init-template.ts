@@ -36,6 +36,10 @@ suppressions: .vigilignore.yaml
 # offline store the deps scanner matches against ("vigil advisories import" does it by hand).
 advisories: []
 
+# CycloneDX VEX or OpenVEX documents: not_affected and false_positive statements suppress the
+# findings they name (with their justification recorded) before the gate decides.
+vex: []
+
 runner:
   concurrency: 4                  # scanner/target pairs that run at once (1 to 64)
   timeout: 10m                    # per scanner and target: seconds, or "90s", "10m", "1h"

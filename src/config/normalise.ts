@@ -25,6 +25,7 @@ export function normaliseConfig(raw: VigilYaml, file: string): VigilConfig {
     gate: { failOn: raw.gate?.failOn ?? DEFAULT_FAIL_ON },
     suppressions: resolve(baseDir, raw.suppressions ?? DEFAULT_SUPPRESSIONS),
     advisories: (raw.advisories ?? []).map((p) => resolve(baseDir, p)),
+    vex: (raw.vex ?? []).map((p) => resolve(baseDir, p)),
     runner: {
       concurrency: raw.runner?.concurrency ?? DEFAULT_CONCURRENCY,
       timeoutSeconds:

@@ -36,6 +36,7 @@ export interface VigilYaml {
   gate?: { failOn?: (typeof FAIL_ON)[number] } | null;
   suppressions?: string;
   advisories?: string[] | null;
+  vex?: string[] | null;
   runner?: { concurrency?: number; timeout?: number | string } | null;
   server?: { host?: string; port?: number } | null;
   targets: TargetYaml[];
@@ -159,6 +160,8 @@ export const CONFIG_SCHEMA = {
     suppressions: { ...nonEmptyString, default: DEFAULT_SUPPRESSIONS },
     // OSV advisory files, folders or zips `vigil serve` imports at start (the demo's offline set).
     advisories: { type: ['array', 'null'], items: nonEmptyString },
+    // CycloneDX VEX / OpenVEX documents applied to every scan before the gate.
+    vex: { type: ['array', 'null'], items: nonEmptyString },
     runner: {
       type: ['object', 'null'],
       additionalProperties: false,

@@ -38,6 +38,8 @@ export interface VigilConfig {
   suppressions: string;
   /** OSV advisory paths (absolute) that `vigil serve` imports at start. */
   advisories: string[];
+  /** CycloneDX VEX / OpenVEX documents (absolute) applied before the gate. */
+  vex: string[];
   runner: { concurrency: number; timeoutSeconds: number };
   server: { host: string; port: number };
   targets: TargetConfig[];

@@ -90,4 +90,55 @@ describe('vigil advisories import + vigil scan deps (the example shop)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/VIGIL_ERR_SBOM_INVALID.*spdx\.json.*SPDX/);
   });
+
+  it('--vex: not_affected statements suppress, the gate applies after them, and --format vex writes VEX', () => {
+    writeFileSync(
+      join(dir, 'openvex.json'),
+      JSON.stringify({
+        '@context': 'https://openvex.dev/ns/v0.2.0',
+        '@id': 'https://example.test/vex/1',
+        author: 'security@example.test',
+        timestamp: '2026-01-01T00:00:00Z',
+        version: 1,
+        statements: [
+          { vulnerability: { name: 'CVE-2021-44906' }, products: [{ '@id': 'pkg:npm/minimist' }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' },
+          { vulnerability: { name: 'GHSA-8cf7-32gw-wr33' }, products: [{ '@id': 'pkg:npm/jsonwebtoken@8.5.1' }], status: 'not_affected', justification: 'vulnerable_code_cannot_be_controlled_by_adversary' },
+          { vulnerability: { name: 'GHSA-35jh-r3h4-6jhm' }, products: [{ '@id': 'pkg:npm/lodash@4.17.20' }], status: 'affected', action_statement: 'upgrade' },
+        ],
+      }),
+    );
+    const r = vigil(['scan', 'deps', SHOP, '-f', 'json', '--no-ledger', '--vex', 'openvex.json'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { findings: (JsonFinding & { suppression?: { source: string; reason: string } })[]; gate: { counted: number; suppressed: number } };
+    const suppressed = out.findings.filter((f) => f.suppression?.source === 'vex').map((f) => f.ruleId).sort();
+    expect(suppressed).toEqual(['GHSA-8cf7-32gw-wr33', 'GHSA-xvch-5gv4-984h']);
+    expect(out.gate.counted).toBe(3);
+    expect(r.stderr).toMatch(/2 finding\(s\) not affected per VEX/);
+    const v = vigil(['scan', 'deps', SHOP, '-f', 'vex', '--no-ledger', '--vex', 'openvex.json'], { cwd: dir });
+    const vex = JSON.parse(v.stdout) as { bomFormat: string; vulnerabilities: { id: string; analysis: { state: string } }[] };
+    expect(vex.bomFormat).toBe('CycloneDX');
+    expect(vex.vulnerabilities.find((x) => x.id === 'GHSA-xvch-5gv4-984h')!.analysis.state).toBe('not_affected');
+    expect(vex.vulnerabilities.find((x) => x.id === 'GHSA-35jh-r3h4-6jhm')!.analysis.state).toBe('in_triage');
+  });
+
+  it('reports licences the policy denies or cannot evaluate', () => {
+    const bom = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.5',
+      version: 1,
+      metadata: { component: { 'bom-ref': 'app', type: 'application', name: 'app', version: '1.0.0' } },
+      components: [
+        { 'bom-ref': 'a', type: 'library', name: 'ok-lib', version: '1.0.0', purl: 'pkg:npm/ok-lib@1.0.0', licenses: [{ license: { id: 'MIT' } }] },
+        { 'bom-ref': 'b', type: 'library', name: 'gpl-lib', version: '2.0.0', purl: 'pkg:npm/gpl-lib@2.0.0', licenses: [{ license: { id: 'GPL-3.0-only' } }] },
+        { 'bom-ref': 'c', type: 'library', name: 'mystery', version: '0.1.0', purl: 'pkg:npm/mystery@0.1.0' },
+      ],
+      dependencies: [{ ref: 'app', dependsOn: ['a', 'b', 'c'] }],
+    };
+    writeFileSync(join(dir, 'bom.json'), JSON.stringify(bom));
+    const r = vigil(['scan', 'deps', 'bom.json', '-f', 'json', '--no-ledger'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { findings: JsonFinding[] };
+    expect(out.findings.map((f) => [f.ruleId, f.severity, f.location.purl])).toEqual([
+      ['license/denied', 'high', 'pkg:npm/gpl-lib@2.0.0'],
+      ['license/unknown', 'medium', 'pkg:npm/mystery@0.1.0'],
+    ]);
+  });
 });

@@ -34,6 +34,7 @@ describe('parseConfig: valid configs', () => {
       gate: { failOn: 'high' },
       suppressions: '/srv/project/.vigilignore.yaml',
       advisories: [],
+      vex: [],
       runner: { concurrency: 4, timeoutSeconds: 600 },
       server: { host: '127.0.0.1', port: 8787 },
       targets: [
@@ -181,6 +182,7 @@ describe('defaultConfig', () => {
       ledger: '/srv/x/.vigil/ledger.db',
       suppressions: '/srv/x/.vigilignore.yaml',
       advisories: [],
+      vex: [],
       gate: { failOn: 'high' },
       runner: { concurrency: 4, timeoutSeconds: 600 },
       server: { host: '127.0.0.1', port: 8787 },

@@ -52,7 +52,7 @@ describe('writeTable', () => {
 describe('writeReport', () => {
   it('dispatches every format', () => {
     const r = sampleReport();
-    expect(FORMATS).toEqual(['table', 'json', 'sarif', 'junit']);
+    expect(FORMATS).toEqual(['table', 'json', 'sarif', 'junit', 'vex']);
     expect(writeReport('table', r)).toContain('SEVERITY');
     expect(JSON.parse(writeReport('json', r)).schemaVersion).toBe(1);
     expect(JSON.parse(writeReport('sarif', r)).version).toBe('2.1.0');
