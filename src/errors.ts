@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   VIGIL_ERR_TRIAGE_INVALID: { exit: 2, status: 400, summary: 'a triage request is incomplete or contradictory' },
   VIGIL_ERR_SCANNER_DUPLICATE: { exit: 3, status: 500, summary: 'two scanners registered the same id' },
   VIGIL_ERR_SCANNER_TIMEOUT: { exit: 3, status: 504, summary: 'a scanner ran past its timeout' },
+  VIGIL_ERR_OSV_ONLINE: { exit: 3, status: 502, summary: 'the online OSV API failed or answered nonsense' },
   VIGIL_ERR_INTERNAL: { exit: 3, status: 500, summary: 'a bug in vigil' },
 } as const satisfies Record<string, { exit: 2 | 3; status: number; summary: string }>;
 

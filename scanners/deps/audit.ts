@@ -4,6 +4,7 @@ import { fingerprint } from '../../src/model/fingerprint.js';
 import { dependencyPaths } from './graph.js';
 import { baseEcosystem, comparableName, packageKey } from '../../src/advisories/package-key.js';
 import type { Component, Ecosystem, OsvAdvisory, OsvAffected, Sbom } from './model.js';
+import { mergeAdvisoryMaps, type OsvOnline } from './osv-online.js';
 import { scoreAdvisories } from './severity.js';
 import { isAffected, nearestFix } from './versions/index.js';
 
@@ -15,6 +16,8 @@ export interface AdvisorySource {
 export interface AuditOptions {
   /** Leave dev-only components out (`--omit dev`). */
   omitDev?: boolean;
+  /** Also ask OSV's API (`--online`); results merge with the offline store's. */
+  online?: OsvOnline;
   signal?: AbortSignal;
 }
 
@@ -33,7 +36,11 @@ export async function audit(sbom: Sbom, source: AdvisorySource, opts: AuditOptio
   );
   const keys = new Map<string, { ecosystem: string; name: string }>();
   for (const c of candidates) keys.set(packageKey(c.ecosystem!, c.name), { ecosystem: c.ecosystem!, name: c.name });
-  const advisories = await source.forPackages([...keys.values()]);
+  let advisories = await source.forPackages([...keys.values()]);
+  if (opts.online) {
+    const live = await opts.online.forComponents(candidates.map((c) => ({ ecosystem: c.ecosystem!, name: c.name, version: c.version })));
+    advisories = mergeAdvisoryMaps(advisories, live);
+  }
   if (opts.signal?.aborted) throw opts.signal.reason;
 
   const paths = dependencyPaths(graph);

@@ -8,13 +8,14 @@ import { audit, DEPS_SCANNER_ID, type AdvisorySource } from './audit.js';
 import type { OsvAdvisory } from './model.js';
 import { loadLicensePolicy } from './license-policy.js';
 import { graphLicenseFindings } from './licenses.js';
+import { OsvOnline } from './osv-online.js';
 import { loadSbom } from './sbom/index.js';
 
 /**
  * `deps`: a project folder (lockfile) or a CycloneDX SBOM, matched offline against the OSV
  * advisories imported into the ledger (`vigil advisories import`).
  * Options: `omit: ['dev']`, `sbomOut: FILE`, `licensePolicy: FILE | false` (default
- * rules/licenses/policy.yaml).
+ * rules/licenses/policy.yaml), `online: true` (also ask OSV's API; off by default).
  */
 export class DepsScanner implements Scanner {
   readonly id = DEPS_SCANNER_ID;
@@ -46,7 +47,12 @@ export class DepsScanner implements Scanner {
     }
     ctx.progress(`matching ${sbom.graph.components.size} components`);
     const source = ctx.advisories as AdvisorySource;
-    const findings = await audit(sbom, { forPackages: (keys) => source.forPackages(keys) as Promise<Map<string, OsvAdvisory[]>> }, { omitDev, signal: ctx.signal });
+    const online = ctx.options.online === true ? new OsvOnline(undefined, ctx.signal) : undefined;
+    const findings = await audit(sbom, { forPackages: (keys) => source.forPackages(keys) as Promise<Map<string, OsvAdvisory[]>> }, {
+      omitDev,
+      signal: ctx.signal,
+      ...(online ? { online } : {}),
+    });
     yield* findings;
   }
 }

@@ -24,6 +24,7 @@ interface ScanFlags {
   omit?: string;
   sbomOut?: string;
   vex?: string[];
+  online?: boolean;
 }
 
 /** `vigil scan` — every target in the config, or one scanner on one target. */
@@ -53,6 +54,7 @@ export function registerScan(program: Command): void {
     .option('--vex <file...>', 'CycloneDX VEX or OpenVEX documents: not_affected / false_positive statements suppress matching findings')
     .option('--omit <type>', 'deps: leave out dev-only dependencies (`--omit dev`)')
     .option('--sbom-out <file>', 'deps: write the CycloneDX SBOM the scan used')
+    .option('--online', 'deps: also query OSV\'s API (OSV_API_URL, default https://api.osv.dev); off by default')
     .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
       process.exitCode = await scanCommand(scanner, target, flags);
     });
@@ -83,6 +85,7 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     const options: Record<string, unknown> = {};
     if (flags.omit) options.omit = listOption(flags.omit, ['dev'] as const, '--omit');
     if (flags.sbomOut) options.sbomOut = resolve(flags.sbomOut);
+    if (flags.online) options.online = true;
     plan = [{ target: targetFromArg(targetArg!), scanner: scannerId, options }];
   } else {
     plan = planFromConfig(config, flags.target ? { targets: flags.target } : {});
