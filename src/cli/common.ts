@@ -3,7 +3,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { VigilError, describeError, isVigilError } from '../errors.js';
 import type { VigilConfig } from '../config/types.js';
-import { DEFAULT_LEDGER, openLedger, redactLedgerUrl, type Ledger } from '../ledger/index.js';
+import { DEFAULT_LEDGER, openLedger, type Ledger } from '../ledger/index.js';
 
 /** The version vigil reports in outputs. */
 export const VERSION = '0.1.0';
@@ -118,4 +118,3 @@ export function intOption(value: string | undefined, flag: string, fallback: num
   return n;
 }
 
-export { redactLedgerUrl };

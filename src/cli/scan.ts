@@ -8,7 +8,8 @@ import type { RunResult } from '../model/run.js';
 import { recordKey, type IngestSummary } from '../ledger/index.js';
 import { planFromConfig, targetFromArg, runScan, ttyProgress, type PlanItem } from '../runner/index.js';
 import { stderrLogger } from '../util/logger.js';
-import { VERSION, configPath, displayError, emitChunks, ledgerLocation, listOption, openCommandLedger, redactLedgerUrl } from './common.js';
+import { VERSION, configPath, displayError, emitChunks, ledgerLocation, listOption, openCommandLedger } from './common.js';
+import { redactLedgerUrl } from '../ledger/open.js';
 
 interface ScanFlags {
   config?: string;

@@ -3,7 +3,8 @@ import pino from 'pino';
 import { VigilError, describeError } from '../errors.js';
 import type { ScheduleConfig, VigilConfig } from '../config/types.js';
 import type { Logger } from '../util/logger.js';
-import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger, redactLedgerUrl } from './common.js';
+import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger } from './common.js';
+import { redactLedgerUrl } from '../ledger/open.js';
 
 /** `vigil serve` — the scheduler and the HTTP server (for now /healthz) in one process. */
 export function registerServe(program: Command): void {

@@ -1,3 +1,5 @@
+// Config errors end up in CI logs: passwords in URLs never do.
+import { redactUrlCredentials } from '../util/redact.js';
 import { VigilError } from '../errors.js';
 
 export type PathSegment = string | number;
@@ -40,17 +42,13 @@ export function withPath(path: readonly PathSegment[], problem: string): string 
   return path.length ? `${formatConfigPath(path)}: ${problem}` : problem;
 }
 
-/** Hide the password of a `scheme://user:password@host` URL: config errors end up in CI logs. */
-export function redactUrlPassword(s: string): string {
-  return s.replace(/(\/\/[^/:@\s]*):[^/@\s]*@/g, '$1:***@');
-}
 
 /** A value as an error message shows it after "got": strings quoted and shortened, collections by kind. */
 export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (typeof v === 'string') {
     const short = v.length > 60 ? `${v.slice(0, 57)}...` : v;
-    return JSON.stringify(redactUrlPassword(short));
+    return JSON.stringify(redactUrlCredentials(short));
   }
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (Array.isArray(v)) return v.length ? 'a list' : 'an empty list';

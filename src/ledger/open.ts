@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { isPostgresUrl } from '../config/defaults.js';
 import { VigilError } from '../errors.js';
+import { redactUrlCredentials } from '../util/redact.js';
 import type { Ledger } from './ledger.js';
 import { postgresBulkInsert, postgresReadEvents, sqliteBulkInsert, sqliteReadEvents } from './bulk.js';
 import { KyselyLedger, type StoreDriver } from './kysely-ledger.js';
@@ -9,28 +11,16 @@ import { migrationProvider, migrations, type Dialect } from './migrations.js';
 import type { LedgerDatabase } from './schema.js';
 import { DEFAULT_SLA, type SlaDays } from './sla.js';
 
-/** The default ledger file, relative to the working folder. */
-export const DEFAULT_LEDGER = '.vigil/ledger.db';
-
 export interface OpenLedgerOptions {
   sla?: SlaDays;
 }
 
-/** True for `postgres://` and `postgresql://` URLs. */
-export function isPostgresUrl(loc: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(loc);
-}
+// One definition of the default file and of what a PostgreSQL location looks like: the config's.
+export { DEFAULT_LEDGER, isPostgresUrl } from '../config/defaults.js';
 
 /** A ledger location with its password replaced by `***`, for logs and messages. */
 export function redactLedgerUrl(loc: string): string {
-  if (!isPostgresUrl(loc)) return loc;
-  try {
-    const u = new URL(loc);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return loc.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
-  }
+  return redactUrlCredentials(loc);
 }
 
 /** Open (and migrate) the ledger at a file path (SQLite) or a postgres:// URL. */

@@ -28,13 +28,18 @@ const ASSIGNMENT =
 
 const PEM = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
 
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:@/\s]+:)([^@/\s]+)@/gi;
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:@/\s]*:)([^@/\s]+)@/gi;
+
+/** `scheme://user:password@host` with the password shown as `***`; everything else untouched. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, (_m, head: string) => `${head}***@`);
+}
 
 /** Replace every secret-looking part of `text`. Idempotent. */
 export function redactSecrets(text: string): string {
   if (!text) return text;
   let out = text.replace(PEM, (_m, kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----…[redacted]`);
-  out = out.replace(URL_CREDENTIALS, (_m, head: string) => `${head}***@`);
+  out = redactUrlCredentials(out);
   for (const re of TOKENS) out = out.replace(re, (m) => mask(m));
   out = out.replace(ASSIGNMENT, (m, name: string, value: string) => (value.includes('…[redacted]') || value === '***' ? m : `${name}${mask(value)}`));
   return out;
