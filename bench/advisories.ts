@@ -370,7 +370,9 @@ export async function benchAdvisories(): Promise<void> {
     if (e2e.status !== 0) throw new Error(`vigil scan deps failed (${e2e.status}): ${e2e.stderr}`);
     report('deps: `vigil scan deps` on a 500-package lockfile, end to end', ms, 's', 3000, 'cyclonedx-npm SBOM + match + ledger + JSON');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // VIGIL_BENCH_KEEP=1 keeps the store and project for profiling; the folder is printed.
+    if (process.env.VIGIL_BENCH_KEEP) process.stderr.write(`kept ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,5 @@
 import { VigilError } from '../src/errors.js';
 import type { Scanner, ScannerFactory } from '../src/model/scanner.js';
-import { createDepsScanner } from './deps/deps-scanner.js';
-import { createImportScanner } from './import/index.js';
 
 /** One line of the registry: a scanner id and the factory that builds that scanner. */
 export interface ScannerEntry {
@@ -9,10 +7,13 @@ export interface ScannerEntry {
   readonly create: ScannerFactory;
 }
 
-/** Every scanner vigil ships. Adding one is adding a line here; importing this module runs nothing else. */
+/**
+ * Every scanner vigil ships. Adding one is adding a line here. Each is imported only when a run
+ * needs it: `vigil scan deps` should not pay for loading a browser driver or a parser it never uses.
+ */
 const ENTRIES: readonly ScannerEntry[] = [
-  { id: 'import', create: createImportScanner },
-  { id: 'deps', create: createDepsScanner },
+  { id: 'import', create: async () => (await import('./import/index.js')).createImportScanner() },
+  { id: 'deps', create: async () => (await import('./deps/deps-scanner.js')).createDepsScanner() },
 ];
 
 /** Map ids to factories; two entries with one id is a bug and throws VIGIL_ERR_SCANNER_DUPLICATE. */
@@ -35,12 +36,12 @@ export function scannerIds(registry: ReadonlyMap<string, ScannerFactory> = REGIS
 }
 
 /** A new scanner by id; an unknown id throws VIGIL_ERR_SCANNER_UNKNOWN naming the known ones. */
-export function createScanner(id: string, registry: ReadonlyMap<string, ScannerFactory> = REGISTRY): Scanner {
+export async function createScanner(id: string, registry: ReadonlyMap<string, ScannerFactory> = REGISTRY): Promise<Scanner> {
   const create = registry.get(id);
   if (!create) {
     throw new VigilError('VIGIL_ERR_SCANNER_UNKNOWN', `no scanner "${id}"; known: ${scannerIds(registry).join(', ')}`);
   }
-  const scanner = create();
+  const scanner = await create();
   if (scanner.id !== id) {
     throw new VigilError('VIGIL_ERR_INTERNAL', `the factory registered as "${id}" built scanner "${scanner.id}"`);
   }

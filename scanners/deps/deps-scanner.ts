@@ -4,12 +4,12 @@ import { VigilError } from '../../src/errors.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { Scanner, ScanContext } from '../../src/model/scanner.js';
 import type { Target } from '../../src/model/target.js';
-import { audit, DEPS_SCANNER_ID, type AdvisorySource } from './audit.js';
+import type { AdvisorySource } from './audit.js';
 import type { OsvAdvisory } from './model.js';
-import { loadLicensePolicy } from './license-policy.js';
-import { graphLicenseFindings } from './licenses.js';
-import { OsvOnline } from './osv-online.js';
-import { loadSbom } from './sbom/index.js';
+import { loadSbom } from './sbom/load.js';
+
+/** The scanner's id; the same string as DEPS_SCANNER_ID in audit.ts, which this module loads only when matching. */
+const ID = 'deps';
 
 /**
  * `deps`: a project folder (lockfile) or a CycloneDX SBOM, matched offline against the OSV
@@ -18,7 +18,7 @@ import { loadSbom } from './sbom/index.js';
  * rules/licenses/policy.yaml), `online: true` (also ask OSV's API; off by default).
  */
 export class DepsScanner implements Scanner {
-  readonly id = DEPS_SCANNER_ID;
+  readonly id = ID;
   readonly version = 2;
 
   async *run(target: Target, ctx: ScanContext): AsyncIterable<Finding> {
@@ -27,7 +27,17 @@ export class DepsScanner implements Scanner {
     }
     const location = path.resolve(ctx.baseDir, target.location);
     ctx.progress('reading the SBOM');
-    const sbom = await loadSbom(location, { signal: ctx.signal });
+    const sbomLoading = loadSbom(location, { signal: ctx.signal });
+    // While cyclonedx-npm builds the SBOM in its own process, this one loads the matcher and the policy.
+    const lp = ctx.options.licensePolicy;
+    const ready = Promise.all([
+      import('./audit.js'),
+      import('./licenses.js'),
+      lp === false ? undefined : import('./license-policy.js').then((m) => m.loadLicensePolicy(typeof lp === 'string' && lp ? path.resolve(ctx.baseDir, lp) : undefined)),
+    ]);
+    ready.catch(() => undefined);
+    const sbom = await sbomLoading;
+    const [{ audit }, { graphLicenseFindings }, policy] = await ready;
     const sbomOut = ctx.options.sbomOut;
     if (typeof sbomOut === 'string' && sbomOut) {
       await writeFile(path.resolve(ctx.baseDir, sbomOut), `${JSON.stringify(sbom.cyclonedx, null, 2)}\n`);
@@ -35,9 +45,7 @@ export class DepsScanner implements Scanner {
     const omit = ctx.options.omit;
     const omitDev = Array.isArray(omit) ? omit.includes('dev') : omit === 'dev';
     // Licences first: they need no advisory store.
-    const lp = ctx.options.licensePolicy;
-    if (lp !== false) {
-      const policy = await loadLicensePolicy(typeof lp === 'string' && lp ? path.resolve(ctx.baseDir, lp) : undefined);
+    if (policy) {
       const components = [...sbom.graph.components.values()].filter((c) => c.ref !== sbom.graph.root);
       if (components.some((c) => c.licenses.length > 0)) yield* graphLicenseFindings(sbom.graph, policy, { omitDev });
       else ctx.logger.warn(`${sbom.source} declares no licences; the licence check needs an SBOM or lockfile that carries them`);
@@ -47,7 +55,7 @@ export class DepsScanner implements Scanner {
     }
     ctx.progress(`matching ${sbom.graph.components.size} components`);
     const source = ctx.advisories as AdvisorySource;
-    const online = ctx.options.online === true ? new OsvOnline(undefined, ctx.signal) : undefined;
+    const online = ctx.options.online === true ? new (await import('./osv-online.js')).OsvOnline(undefined, ctx.signal) : undefined;
     const findings = await audit(sbom, { forPackages: (keys) => source.forPackages(keys) as Promise<Map<string, OsvAdvisory[]>> }, {
       omitDev,
       signal: ctx.signal,

@@ -73,9 +73,13 @@ export interface LicenseFindingOptions {
  */
 export function licenseFindings(components: readonly Component[], policy: LicensePolicy, opts: LicenseFindingOptions = {}): Finding[] {
   const findings: Finding[] = [];
+  // A tree of hundreds of packages declares a handful of distinct licences: judge each once.
+  const verdicts = new Map<string, LicenseVerdict>();
   for (const c of components) {
     if (c.ref === opts.root || (opts.omitDev && c.dev)) continue;
-    const v = evaluateLicenses(c.licenses, policy);
+    const key = c.licenses.join('\n');
+    let v = verdicts.get(key);
+    if (v === undefined) verdicts.set(key, (v = evaluateLicenses(c.licenses, policy)));
     if (v.verdict === 'allowed') continue;
     const severity = v.verdict === 'denied' ? policy.denied : policy.unknown;
     if (severity === 'off') continue;
@@ -140,7 +144,7 @@ function toFinding(c: Component, v: Exclude<LicenseVerdict, { verdict: 'allowed'
       licenses: c.licenses,
       expression: v.expression,
       verdict: v.verdict,
-      ...(v.verdict === 'denied' ? { deniedBy: v.deniedBy } : { reason: v.reason }),
+      ...(v.verdict === 'denied' ? { deniedBy: [...v.deniedBy] } : { reason: v.reason }),
       ...(path?.length ? { paths: [path] } : {}),
     },
     // One finding per package and rule: it stays the same finding across version bumps that keep the licence problem.

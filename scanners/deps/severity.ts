@@ -24,8 +24,21 @@ const LABELS: Record<string, Severity> = {
   NONE: 'info',
 };
 
+/** Scores by vector: an audit meets the same few hundred vectors again and again. Bounded, as vectors come from input. */
+const scores = new Map<string, number | undefined>();
+const MAX_CACHED_SCORES = 20_000;
+
 /** Base score of a CVSS v3.x or v4.0 vector, or undefined when the vector does not parse. */
 export function cvssScore(entry: OsvSeverity): number | undefined {
+  const key = `${entry.type}\u0000${entry.score}`;
+  if (scores.has(key)) return scores.get(key);
+  const score = computeScore(entry);
+  if (scores.size >= MAX_CACHED_SCORES) scores.clear();
+  scores.set(key, score);
+  return score;
+}
+
+function computeScore(entry: OsvSeverity): number | undefined {
   try {
     const v = entry.score.trim();
     if (entry.type === 'CVSS_V4' || v.startsWith('CVSS:4.0/')) return new Cvss4P0(v).calculateScores().base;

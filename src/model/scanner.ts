@@ -33,4 +33,5 @@ export interface Scanner {
   run(target: Target, ctx: ScanContext): AsyncIterable<Finding>;
 }
 
-export type ScannerFactory = () => Scanner;
+/** Builds a scanner; a promise when the scanner's module is loaded on first use. */
+export type ScannerFactory = () => Scanner | Promise<Scanner>;

@@ -23,7 +23,7 @@ export type ProgressEvent =
 
 export interface RunnerOptions {
   /** Resolves scanner ids to instances (scanners/index.ts in production). */
-  createScanner: (id: string) => Scanner;
+  createScanner: (id: string) => Scanner | Promise<Scanner>;
   trigger: string;
   baseDir: string;
   concurrency?: number;
@@ -109,7 +109,7 @@ async function runPart(
   let error: unknown;
   opts.onProgress?.({ type: 'part-start', scanner: item.scanner, target: item.target.name });
   try {
-    const scanner = opts.createScanner(item.scanner);
+    const scanner = await opts.createScanner(item.scanner);
     scannerVersion = scanner.version;
     const ctx = {
       signal: ac.signal,

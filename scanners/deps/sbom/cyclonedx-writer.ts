@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Enums, Models, SPDX, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { Component, DependencyGraph } from '../model.js';
-
-/** The property cyclonedx-npm sets on development-only packages; vigil writes and reads the same one. */
-export const NPM_DEV_PROPERTY = 'cdx:npm:package:development';
+import { NPM_DEV_PROPERTY } from './cyclonedx.js';
 
 /**
  * The graph as a CycloneDX 1.6 JSON object, built with the CycloneDX library's models and

@@ -2,9 +2,11 @@ import { basename } from 'node:path';
 import { JsonLocator, formatPath, parseJsonText } from '../../../src/util/json-source.js';
 import { VigilError } from '../../../src/errors.js';
 import type { Component, Sbom } from '../model.js';
-import { NPM_DEV_PROPERTY } from './cyclonedx-writer.js';
 import { attachUnreachable } from './graph.js';
 import { parsePurl, purlFacts } from './purl.js';
+
+/** The property cyclonedx-npm sets on development-only packages; vigil writes and reads the same one. */
+export const NPM_DEV_PROPERTY = 'cdx:npm:package:development';
 
 /** The CycloneDX versions whose JSON vigil reads; their component and dependency shapes are the same. */
 export const CYCLONEDX_VERSIONS = ['1.4', '1.5', '1.6'] as const;

@@ -5,9 +5,8 @@ import { maxInputBytes, readTextInput } from '../../../src/util/read-input.js';
 import type { Sbom } from '../model.js';
 import { parseCycloneDx } from './cyclonedx.js';
 import { isFile } from './manifest.js';
-import { NPM_LOCKFILES, readNpmLockfile } from './npm.js';
-import { PNPM_LOCKFILE, readPnpmLock } from './pnpm.js';
-import { YARN_LOCKFILE, readYarnLock } from './yarn.js';
+import { NPM_LOCKFILES, PNPM_LOCKFILE, YARN_LOCKFILE } from './lockfile-names.js';
+import { readNpmLockfile } from './npm.js';
 
 /** What loadSbom takes besides the target. */
 export interface LoadSbomOptions {
@@ -52,9 +51,10 @@ export async function loadSbom(target: string, opts: LoadSbomOptions = {}): Prom
   });
 }
 
-function readLockfile(folder: string, name: string, opts: { signal?: AbortSignal; maxBytes: number }): Promise<Sbom> {
-  if (name === PNPM_LOCKFILE) return readPnpmLock(folder, opts);
-  if (name === YARN_LOCKFILE) return readYarnLock(folder, opts);
+/** The pnpm and yarn readers (and their parsers) are loaded only for their own lockfiles. */
+async function readLockfile(folder: string, name: string, opts: { signal?: AbortSignal; maxBytes: number }): Promise<Sbom> {
+  if (name === PNPM_LOCKFILE) return (await import('./pnpm.js')).readPnpmLock(folder, opts);
+  if (name === YARN_LOCKFILE) return (await import('./yarn.js')).readYarnLock(folder, opts);
   return readNpmLockfile(folder, name, opts);
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { VigilError } from '../../../src/errors.js';
 import { JsonLocator, parseJsonText } from '../../../src/util/json-source.js';
 import { readTextInput } from '../../../src/util/read-input.js';
@@ -9,8 +10,7 @@ import { cycloneDxToSbom } from './cyclonedx.js';
 import { readManifest } from './manifest.js';
 import { resolvedFromRegistry, specFromRegistry } from './npm-spec.js';
 
-/** The lockfile names npm reads, in the order npm prefers them: a shrinkwrap wins over package-lock. */
-export const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
+export { NPM_LOCKFILES } from './lockfile-names.js';
 
 /** The property cyclonedx-npm gives each component: its path in the (virtual) node_modules tree. */
 const PATH_PROPERTY = 'cdx:npm:package:path';
@@ -116,6 +116,9 @@ export function runCycloneDxNpm(folder: string, opts: RunOptions): Promise<strin
   // NODE_ENV=production and npm's omit settings would silently drop dev dependencies; vigil marks them instead
   for (const k of ['NODE_ENV', 'npm_config_omit', 'npm_config_production', 'npm_config_only', 'npm_config_include']) delete env[k];
   env['npm_config_update_notifier'] = 'false';
+  // Without npm_execpath, cyclonedx-npm finds npm by running `npm run` in a scratch package: half a second.
+  const npmCli = npmCliScript(env);
+  if (npmCli) env['npm_execpath'] = npmCli;
 
   return new Promise<string>((resolvePromise, reject) => {
     const signal = opts.signal;
@@ -161,6 +164,31 @@ export function runCycloneDxNpm(folder: string, opts: RunOptions): Promise<strin
       finish(() => reject(new Error(`cyclonedx-npm failed (${sig ? `signal ${sig}` : `exit ${code}`})${problem.other ? `: ${problem.other}` : ''}`)));
     });
   });
+}
+
+/**
+ * npm's own CLI script, as npm sets `npm_execpath` for the scripts it runs: the one already in
+ * the environment, else the `npm` on PATH followed through its symlink (Debian's and nvm's
+ * layouts), else the npm installed beside this node. Undefined leaves cyclonedx-npm to look.
+ */
+export function npmCliScript(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const isScript = (p: string | undefined): p is string => !!p && /\.[cm]?js$/.test(p) && existsSync(p);
+  const current = env['npm_execpath'];
+  if (isScript(current) && !/npx-cli\.js$/.test(current)) return current;
+  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'npm');
+    if (!existsSync(candidate)) continue;
+    try {
+      const real = realpathSync(candidate);
+      if (isScript(real)) return real;
+    } catch {
+      // a dangling link: try the next folder
+    }
+    break;
+  }
+  const beside = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+  return isScript(beside) ? beside : undefined;
 }
 
 function kill(pid: number | undefined, group: boolean, fallback: () => void): void {

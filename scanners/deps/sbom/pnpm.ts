@@ -2,15 +2,14 @@ import { join, posix } from 'node:path';
 import semver from 'semver';
 import { readTextInput } from '../../../src/util/read-input.js';
 import type { DependencyGraph, Sbom } from '../model.js';
-import { graphToCycloneDx } from './cyclonedx-writer.js';
+import { PNPM_LOCKFILE } from './lockfile-names.js';
 import { LockGraph, type LockPackage } from './graph.js';
 import { localPackageInfo, projectName } from './manifest.js';
 import { isGitSpec } from './npm-spec.js';
 import { npmPurl } from './purl.js';
 import { parseYamlText, type YamlText } from './yaml-text.js';
 
-/** The file pnpm writes. */
-export const PNPM_LOCKFILE = 'pnpm-lock.yaml';
+export { PNPM_LOCKFILE } from './lockfile-names.js';
 
 /** Lockfile format majors vigil reads: 5 (pnpm 7), 6 (pnpm 8), 9 (pnpm 9 and 10). */
 const SUPPORTED = [5, 6, 9] as const;
@@ -43,6 +42,8 @@ export async function readPnpmLock(folder: string, opts: PnpmOptions): Promise<S
   const text = await readTextInput(file, opts.maxBytes);
   const graph = await pnpmLockToGraph(text, file, folder);
   if (opts.signal?.aborted) throw opts.signal.reason;
+  // The CycloneDX library is loaded only when a lockfile needs an SBOM written: it is heavy to load.
+  const { graphToCycloneDx } = await import('./cyclonedx-writer.js');
   return { source: file, graph, cyclonedx: graphToCycloneDx(graph) };
 }
 

@@ -2,14 +2,13 @@ import { join } from 'node:path';
 import { VigilError } from '../../../src/errors.js';
 import { readTextInput } from '../../../src/util/read-input.js';
 import type { Sbom } from '../model.js';
-import { graphToCycloneDx } from './cyclonedx-writer.js';
+import { YARN_LOCKFILE } from './lockfile-names.js';
 import { conflictMarkerLine } from './lockfile-lines.js';
 import { readManifest } from './manifest.js';
 import { readBerryLock } from './yarn-berry.js';
 import { readClassicLock } from './yarn-classic.js';
 
-/** The file every yarn version writes. */
-export const YARN_LOCKFILE = 'yarn.lock';
+export { YARN_LOCKFILE } from './lockfile-names.js';
 
 /** Options for reading a yarn lockfile. */
 export interface YarnOptions {
@@ -38,6 +37,8 @@ export async function readYarnLock(folder: string, opts: YarnOptions): Promise<S
     ? await readBerryLock(text, { file, folder, manifest })
     : readClassicLock(text, { file, folder, manifest });
   if (opts.signal?.aborted) throw opts.signal.reason;
+  // The CycloneDX library is loaded only when a lockfile needs an SBOM written: it is heavy to load.
+  const { graphToCycloneDx } = await import('./cyclonedx-writer.js');
   return { source: file, graph, cyclonedx: graphToCycloneDx(graph) };
 }
 

@@ -63,6 +63,17 @@ function at(uri: string, region: Record<string, unknown> = { startLine: 1 }) {
   return [{ physicalLocation: { artifactLocation: { uri }, region } }];
 }
 
+/** The VigilError a promise rejects with, checked for code and message fragment. */
+async function rejected(p: Promise<unknown>, code: string, fragment: string): Promise<void> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(VigilError);
+  expect((e as VigilError).code).toBe(code);
+  expect((e as VigilError).message).toContain(fragment);
+}
+
 /** The thrown VigilError, checked for code and message fragment. */
 function thrown(fn: () => unknown, code: string, fragment: string): VigilError {
   let caught: unknown;
@@ -809,15 +820,15 @@ describe('examples/shop', () => {
 });
 
 describe('scanner registry', () => {
-  it('lists and builds the import scanner', () => {
+  it('lists and builds the import scanner', async () => {
     expect(scannerIds()).toEqual(['deps', 'import']);
-    const s = createScanner('import');
+    const s = await createScanner('import');
     expect(s.id).toBe('import');
     expect(s.version).toBe(1);
   });
 
-  it('an unknown id names the known ones', () => {
-    thrown(() => createScanner('zap'), 'VIGIL_ERR_SCANNER_UNKNOWN', 'no scanner "zap"; known: deps, import');
+  it('an unknown id names the known ones', async () => {
+    await rejected(createScanner('zap'), 'VIGIL_ERR_SCANNER_UNKNOWN', 'no scanner "zap"; known: deps, import');
   });
 
   it('a duplicate id throws', () => {
@@ -832,9 +843,13 @@ describe('scanner registry', () => {
     );
   });
 
-  it('a factory that builds a scanner with another id is a bug', () => {
+  it('a factory that builds a scanner with another id is a bug', async () => {
     const registry = buildRegistry([{ id: 'code', create: createImportScanner }]);
-    thrown(() => createScanner('code', registry), 'VIGIL_ERR_INTERNAL', 'built scanner "import"');
+    await rejected(createScanner('code', registry), 'VIGIL_ERR_INTERNAL', 'built scanner "import"');
+  });
+
+  it('loads every registered scanner and each reports its own id', async () => {
+    for (const id of scannerIds()) expect((await createScanner(id)).id).toBe(id);
   });
 });
 

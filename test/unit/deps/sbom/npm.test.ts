@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cycloneDxNpmCli, loadSbom, runCycloneDxNpm } from '../../../../scanners/deps/sbom/index.js';
+import { npmCliScript } from '../../../../scanners/deps/sbom/npm.js';
 import { fixture } from './helpers.js';
 
 /** pids in a process group (POSIX `ps`). */
@@ -64,6 +66,30 @@ describe('cyclonedx-npm', () => {
     } finally {
       if (before === undefined) delete process.env.NODE_ENV;
       else process.env.NODE_ENV = before;
+    }
+  });
+
+  it.runIf(process.platform !== 'win32')('hands cyclonedx-npm the npm script it would otherwise spend half a second looking for', () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'vigil-npm-path-')));
+    try {
+      const cli = join(dir, 'lib', 'npm', 'bin', 'npm-cli.js');
+      mkdirSync(join(dir, 'lib', 'npm', 'bin'), { recursive: true });
+      writeFileSync(cli, '');
+      mkdirSync(join(dir, 'bin'));
+      symlinkSync(cli, join(dir, 'bin', 'npm'));
+      // npm's own setting wins; npx's is not npm; else the npm on PATH, through its link
+      expect(npmCliScript({ PATH: '/nonexistent', npm_execpath: cli })).toBe(cli);
+      expect(npmCliScript({ PATH: join(dir, 'bin'), npm_execpath: join(dir, 'npx-cli.js') })).toBe(cli);
+      expect(npmCliScript({ PATH: ['/nonexistent', join(dir, 'bin')].join(':') })).toBe(cli);
+      // an npm on PATH that is a shell wrapper, not a script: fall back to the npm beside node, or leave it to cyclonedx-npm
+      writeFileSync(join(dir, 'wrapper-npm'), '#!/bin/sh\n');
+      mkdirSync(join(dir, 'shim'));
+      symlinkSync(join(dir, 'wrapper-npm'), join(dir, 'shim', 'npm'));
+      const found = npmCliScript({ PATH: join(dir, 'shim') });
+      expect(found === undefined || /npm-cli\.js$/.test(found)).toBe(true);
+      expect(found).not.toBe(join(dir, 'wrapper-npm'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
