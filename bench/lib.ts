@@ -67,3 +67,16 @@ export function info(name: string, value: number, unit: 'ms' | 's' | 'MB', note 
   const shown = unit === 's' ? (value / 1000).toFixed(2) : value.toFixed(unit === 'MB' ? 0 : 1);
   process.stdout.write(`info  ${name.padEnd(58)} ${`${shown} ${unit}`.padStart(11)}${note ? `   ${note}` : ''}\n`);
 }
+
+/** A ratio (how many times faster) against the least it must reach. */
+export function ratio(name: string, value: number, minimum: number, extra = ''): void {
+  const ok = value >= minimum;
+  process.stdout.write(
+    `${ok ? 'PASS' : 'OVER'}  ${name.padEnd(58)} ${`${value.toFixed(2)} ×`.padStart(11)}   budget ≥ ${minimum} ×${extra ? `   ${extra}` : ''}\n`,
+  );
+}
+
+/** A budgeted figure that could not be measured, and why: it counts against the budget. */
+export function notRun(name: string, why: string): void {
+  process.stdout.write(`OVER  ${name.padEnd(58)} ${'not run'.padStart(11)}   ${why}\n`);
+}

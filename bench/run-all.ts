@@ -2,6 +2,7 @@
 import { benchIngest } from './ingest.js';
 import { benchLedgerScale } from './ledger-scale.js';
 import { benchAdvisories } from './advisories.js';
+import { benchCode } from './code.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
@@ -10,3 +11,5 @@ process.stdout.write('\nledger at scale (issue 2)\n');
 await benchLedgerScale();
 process.stdout.write('\nadvisories and dependency audit (issue 3)\n');
 await benchAdvisories();
+process.stdout.write('\ncode scanner against ESLint + eslint-plugin-security\n');
+await benchCode();

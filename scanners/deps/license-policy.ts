@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { VigilError, isVigilError } from '../../src/errors.js';
+import { shippedPath } from '../../src/util/package-path.js';
 import { parseYamlSource, type YamlLocator } from '../../src/config/yaml-source.js';
 import { SEVERITIES, isSeverity, type Severity } from '../../src/model/severity.js';
 
@@ -42,14 +41,9 @@ const DEFAULTS: Pick<LicensePolicy, 'denied' | 'unknown'> = { denied: 'high', un
 
 /** The policy shipped in `rules/licenses/policy.yaml`, found from this file in source and in `dist/`. */
 export function defaultLicensePolicyFile(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'rules', 'licenses', 'policy.yaml');
-    if (existsSync(candidate)) return candidate;
-    const up = path.dirname(dir);
-    if (up === dir) throw new VigilError('VIGIL_ERR_INTERNAL', 'the default licence policy rules/licenses/policy.yaml is missing from this install');
-    dir = up;
-  }
+  const file = shippedPath('rules', 'licenses', 'policy.yaml');
+  if (!file) throw new VigilError('VIGIL_ERR_INTERNAL', 'the default licence policy rules/licenses/policy.yaml is missing from this install');
+  return file;
 }
 
 /** Read and validate a licence policy file (see rules/licenses/policy.yaml). */

@@ -26,6 +26,11 @@ interface ScanFlags {
   sbomOut?: string;
   vex?: string[];
   online?: boolean;
+  engine?: string;
+  rules?: string[];
+  include?: string[];
+  exclude?: string[];
+  secrets?: boolean;
 }
 
 /** `vigil scan` — every target in the config, or one scanner on one target. */
@@ -56,6 +61,11 @@ export function registerScan(program: Command): void {
     .option('--omit <type>', 'deps: leave out dev-only dependencies (`--omit dev`)')
     .option('--sbom-out <file>', 'deps: write the CycloneDX SBOM the scan used')
     .option('--online', 'deps: also query OSV\'s API (OSV_API_URL, default https://api.osv.dev); off by default')
+    .option('--engine <engine>', 'code: auto (semgrep when on PATH, else embedded) | embedded | semgrep')
+    .option('--rules <path...>', 'code: Semgrep-format rule files or folders (default: the bundled pack rules/code)')
+    .option('--include <glob...>', 'code: only paths matching these (Semgrep `paths` semantics)')
+    .option('--exclude <glob...>', 'code: never paths matching these')
+    .option('--no-secrets', 'code: skip the secrets pass')
     .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
       process.exitCode = await scanCommand(scanner, target, flags);
     });
@@ -87,6 +97,11 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     if (flags.omit) options.omit = listOption(flags.omit, ['dev'] as const, '--omit');
     if (flags.sbomOut) options.sbomOut = resolve(flags.sbomOut);
     if (flags.online) options.online = true;
+    if (flags.engine) options.engine = listOption(flags.engine, ['auto', 'embedded', 'semgrep'] as const, '--engine')![0];
+    if (flags.rules) options.rules = flags.rules.map((r) => resolve(r));
+    if (flags.include) options.include = flags.include;
+    if (flags.exclude) options.exclude = flags.exclude;
+    if (flags.secrets === false) options.secrets = false;
     plan = [{ target: targetFromArg(targetArg!), scanner: scannerId, options }];
   } else {
     plan = planFromConfig(config, flags.target ? { targets: flags.target } : {});
@@ -173,6 +188,7 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
           `${ingest.new} new, ${ingest.reopened} reopened, ${ingest.fixed} fixed, ${ingest.unchanged + ingest.updated} still open\n`,
       );
     }
+    for (const p of result.run.parts) for (const n of p.notes ?? []) process.stderr.write(`vigil: note: ${p.scanner} on ${p.target}: ${n}\n`);
     const failedParts = result.run.parts.filter((p) => p.status !== 'complete');
     for (const p of failedParts) process.stderr.write(`vigil: error ${p.scanner} on ${p.target} ${p.status}: ${p.error}\n`);
     if (failedParts.length) return 3;

@@ -11,7 +11,7 @@ import {
   type Pair,
   type YAMLMap,
 } from 'yaml';
-import { VigilError } from '../errors.js';
+import { VigilError, type ErrorCode } from '../errors.js';
 import type { PathSegment, PointAt } from './problem.js';
 
 /** A 1-based position plus the character offset it came from. */
@@ -134,7 +134,11 @@ export interface ParsedYaml {
  * Parse YAML keeping every node's position. Syntax errors, unknown aliases and keys that
  * are lists or mappings throw a VigilError naming the file, line and column.
  */
-export function parseYamlSource(text: string, file: string): ParsedYaml {
+export function parseYamlSource(
+  text: string,
+  file: string,
+  codes: { parse: ErrorCode; invalid: ErrorCode } = { parse: 'VIGIL_ERR_CONFIG_PARSE', invalid: 'VIGIL_ERR_CONFIG_INVALID' },
+): ParsedYaml {
   // editors on Windows save a BOM; positions should count from the first visible character
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lineCounter = new LineCounter();
@@ -150,7 +154,7 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
   const locator = new YamlLocator(doc, lineCounter);
   const fail = (offset: number, message: string, code: 'PARSE' | 'INVALID' = 'PARSE'): never => {
     const { line, column } = locator.point(offset);
-    throw new VigilError(`VIGIL_ERR_CONFIG_${code}`, message, { file, line, column });
+    throw new VigilError(code === 'PARSE' ? codes.parse : codes.invalid, message, { file, line, column });
   };
 
   const err = doc.errors[0];

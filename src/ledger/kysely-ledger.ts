@@ -318,7 +318,7 @@ export class KyselyLedger implements Ledger {
           status: run.status,
           startedAt: run.startedAt,
           finishedAt: run.finishedAt,
-          parts: run.parts.map((p) => ({ scanner: p.scanner, target: p.target, status: p.status, error: p.error, findings: p.findings })),
+          parts: run.parts.map((p) => ({ scanner: p.scanner, target: p.target, status: p.status, error: p.error, findings: p.findings, ...(p.notes?.length ? { notes: p.notes } : {}) })),
           counts,
         },
       });

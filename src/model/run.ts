@@ -14,6 +14,8 @@ export interface RunPart {
   status: PartStatus;
   error: string | null;
   findings: number;
+  /** What the scanner could not do and says so: rules it could not evaluate, files it could not parse or skipped. */
+  notes?: string[];
   startedAt: string;
   finishedAt: string;
 }

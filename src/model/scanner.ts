@@ -18,6 +18,11 @@ export interface ScanContext {
   readonly logger: Logger;
   /** Short progress notes ("12/40 files"); shown on a TTY only. */
   progress(note: string): void;
+  /**
+   * A lasting note on this part of the run — a rule that could not be evaluated, files that did not
+   * parse — kept with the run and shown in every report, so nothing is skipped silently.
+   */
+  note?(message: string): void;
   /** The folder relative paths in options and targets are resolved against (the config's folder). */
   readonly baseDir: string;
   readonly options: ScanOptions;

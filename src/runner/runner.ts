@@ -105,6 +105,7 @@ async function runPart(
 
   let scannerVersion = 0;
   const findings: TargetedFinding[] = [];
+  const notes: string[] = [];
   let status: PartStatus = 'complete';
   let error: unknown;
   opts.onProgress?.({ type: 'part-start', scanner: item.scanner, target: item.target.name });
@@ -118,6 +119,11 @@ async function runPart(
       options: item.options,
       ...(opts.advisories ? { advisories: opts.advisories } : {}),
       progress: (note: string) => opts.onProgress?.({ type: 'note', scanner: item.scanner, target: item.target.name, note }),
+      note: (message: string) => {
+        // bounded: a scanner noting every file of a huge tree must not grow the run without limit
+        if (notes.length < 1000) notes.push(message);
+        else if (notes.length === 1000) notes.push('… more notes were dropped');
+      },
     };
     const it = scanner.run(item.target, ctx)[Symbol.asyncIterator]();
     try {
@@ -154,6 +160,7 @@ async function runPart(
     status,
     error: error === undefined ? null : describeError(error),
     findings: unique.length,
+    ...(notes.length ? { notes } : {}),
     startedAt,
     finishedAt: now().toISOString(),
   };

@@ -1,0 +1,197 @@
+import path from 'node:path';
+import { VigilError } from '../../src/errors.js';
+import { createFinding } from '../../src/model/create.js';
+import type { Finding } from '../../src/model/finding.js';
+import { fingerprint } from '../../src/model/fingerprint.js';
+import type { Scanner, ScanContext } from '../../src/model/scanner.js';
+import type { Severity } from '../../src/model/severity.js';
+import type { Target } from '../../src/model/target.js';
+import { redactSecrets } from '../../src/util/redact.js';
+import { loadRuleFiles, type CodeRule } from './engine/rules.js';
+import { bundledRulesDir } from './bundled.js';
+import { describeSkips, pathFilter, walkSourceFiles, type SkipReason } from './files.js';
+import type { RuleMatch, SourceFile } from './types.js';
+
+export const CODE_SCANNER_ID = 'code';
+
+/** Options of the `code` scanner (config `options:` or CLI flags). */
+export interface CodeOptions {
+  /** Rule files or folders; default the bundled pack `rules/code`. */
+  rules?: string | string[];
+  engine?: 'auto' | 'embedded' | 'semgrep';
+  include?: string[];
+  exclude?: string[];
+  /** The secrets pass (secretlint's recommended preset plus vigil's own rules); default on. */
+  secrets?: boolean;
+  includeGenerated?: boolean;
+  maxFileBytes?: number;
+}
+
+/**
+ * `code`: Semgrep-format rules over a source tree — with the `semgrep` binary when one is on
+ * PATH (`engine: auto`) or asked for, otherwise with vigil's embedded engine on ast-grep — plus a
+ * secrets pass. Rules that cannot be evaluated and files that do not parse are noted on the run,
+ * never skipped silently.
+ */
+export class CodeScanner implements Scanner {
+  readonly id = CODE_SCANNER_ID;
+  readonly version = 1;
+
+  async *run(target: Target, ctx: ScanContext): AsyncIterable<Finding> {
+    if (target.kind !== 'path') throw new VigilError('VIGIL_ERR_USAGE', `code scans a folder or a file; "${target.name}" is a ${target.kind}`);
+    const opts = ctx.options as CodeOptions;
+    const root = path.resolve(ctx.baseDir, target.location);
+    const note = (m: string) => ctx.note?.(m) ?? ctx.logger.warn(m);
+    const rulePaths = (opts.rules === undefined ? [bundledRulesDir()] : Array.isArray(opts.rules) ? opts.rules : [opts.rules]).map((r) => path.resolve(ctx.baseDir, r));
+
+    ctx.progress('loading rules');
+    const loaded = await loadRuleFiles(rulePaths);
+    for (const p of loaded.problems) note(`rule not evaluated: ${p.toString()}`);
+    const engine = await chooseEngine(opts.engine ?? 'auto');
+
+    const skipped: Partial<Record<SkipReason, number>> = {};
+    const files: SourceFile[] = [];
+    const wantSecrets = opts.secrets !== false;
+    for await (const f of walkSourceFiles(root, {
+      ...(opts.include ? { include: opts.include } : {}),
+      ...(opts.exclude ? { exclude: opts.exclude } : {}),
+      ...(opts.includeGenerated ? { includeGenerated: true } : {}),
+      ...(opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {}),
+      allFiles: wantSecrets,
+      signal: ctx.signal,
+      onSkip: (_p, reason) => {
+        skipped[reason] = (skipped[reason] ?? 0) + 1;
+      },
+    })) {
+      files.push(f);
+    }
+    const skips = describeSkips(skipped);
+    if (skips) note(skips);
+    const reportPath = (rel: string) => {
+      const abs = path.resolve(root, rel);
+      const fromBase = path.relative(ctx.baseDir, abs);
+      return (fromBase && !fromBase.startsWith('..') && !path.isAbsolute(fromBase) ? fromBase : rel).split(path.sep).join('/');
+    };
+    const byId = new Map(loaded.rules.map((r) => [r.id, r]));
+
+    if (engine.kind === 'semgrep') {
+      ctx.progress(`semgrep ${engine.version} on ${files.length} files`);
+      const { runSemgrep } = await import('./semgrep-cli.js');
+      const ruleFiles = [...new Set(loaded.rules.map((r) => r.source.file))];
+      const codeFiles = files.filter((f) => f.language !== undefined).map((f) => f.path);
+      const r = await runSemgrep({ semgrep: engine.path, ruleFiles, root, files: codeFiles, signal: ctx.signal, ruleIds: [...byId.keys()] });
+      for (const p of r.problems) note(`semgrep: ${p.ruleId ? `rule ${p.ruleId}: ` : ''}${p.problem}`);
+      for (const m of r.matches) {
+        const rule = byId.get(m.ruleId);
+        yield matchToFinding(m, rule, reportPath(m.path), 'semgrep');
+      }
+      if (r.exitCode >= 2) throw new VigilError('VIGIL_ERR_SEMGREP', `semgrep stopped short (exit ${r.exitCode}); findings so far are kept, and none is marked fixed`);
+    } else {
+      const { evaluateFile } = await import('./engine/evaluate.js');
+      const unparsed: string[] = [];
+      const ruleNotes = new Set<string>();
+      const filters = new Map<CodeRule, (p: string) => boolean>();
+      for (const r of loaded.rules) filters.set(r, r.paths ? pathFilter(r.paths.include, r.paths.exclude) : () => true);
+      let done = 0;
+      for (const f of files) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        if (++done % 200 === 0) ctx.progress(`${done}/${files.length} files`);
+        const rules = loaded.rules.filter((r) => (f.language ? r.grammars.includes(f.language) : r.grammars.length === 0) && filters.get(r)!(f.relPath));
+        if (rules.length === 0) continue;
+        const res = evaluateFile(rules, f);
+        for (const p of res.problems) {
+          const key = `${p.ruleId ?? ''}\u0000${p.problem}`;
+          if (ruleNotes.has(key)) continue;
+          ruleNotes.add(key);
+          note(`rule ${p.ruleId ?? '?'} could not be evaluated${p.source ? ` (${p.source.file}:${p.source.line})` : ''} on ${f.relPath}: ${p.problem}`);
+        }
+        if (res.parseProblem) unparsed.push(`${f.relPath}:${res.parseProblem.line}`);
+        for (const m of res.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'embedded');
+      }
+      if (unparsed.length) note(`${unparsed.length} file(s) did not parse cleanly (matches in the broken parts may be missed): ${unparsed.slice(0, 20).join(', ')}${unparsed.length > 20 ? ', …' : ''}`);
+    }
+
+    // SECRETS-PASS
+  }
+}
+
+type Engine = { kind: 'embedded' } | { kind: 'semgrep'; path: string; version: string };
+
+async function chooseEngine(choice: 'auto' | 'embedded' | 'semgrep'): Promise<Engine> {
+  if (choice === 'embedded') return { kind: 'embedded' };
+  const { findSemgrep } = await import('./semgrep-cli.js');
+  const found = await findSemgrep();
+  if (found) return { kind: 'semgrep', ...found };
+  if (choice === 'semgrep') throw new VigilError('VIGIL_ERR_USAGE', '--engine semgrep: no semgrep on PATH (or SEMGREP_PATH); install it, or use --engine embedded');
+  return { kind: 'embedded' };
+}
+
+/** Semgrep's severities on vigil's scale: ERROR is high, WARNING medium, INFO low. */
+export function severityOf(s: string | undefined): Severity {
+  switch ((s ?? '').toUpperCase()) {
+    case 'CRITICAL':
+      return 'critical';
+    case 'ERROR':
+    case 'HIGH':
+      return 'high';
+    case 'WARNING':
+    case 'MEDIUM':
+      return 'medium';
+    case 'INFO':
+    case 'LOW':
+      return 'low';
+    default:
+      return 'info';
+  }
+}
+
+function list(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** The first sentence of a message, for the finding's title. */
+function titleOf(message: string): string {
+  const one = message.replace(/\s+/g, ' ').trim();
+  const end = one.search(/[.!?](\s|$)/);
+  const first = end > 20 ? one.slice(0, end + 1) : one;
+  return first.length > 160 ? `${first.slice(0, 157)}...` : first;
+}
+
+/** A rule match as a Finding; the fingerprint ignores line numbers (rule + file + matched code). */
+export function matchToFinding(m: RuleMatch, rule: CodeRule | undefined, filePath: string, engine: 'embedded' | 'semgrep'): Finding {
+  const meta = rule?.metadata ?? {};
+  const snippet = redactSecrets(m.snippet.split('\n').slice(0, 5).join('\n')).slice(0, 500);
+  const cwe = [...new Set(list(meta['cwe']).flatMap((c) => c.match(/CWE-\d+/g) ?? []))];
+  const owasp = list(meta['owasp']).map((o) => o.split(' - ')[0]!.trim());
+  const asvs = list(meta['asvs']);
+  const confidence = String(meta['confidence'] ?? 'medium').toLowerCase();
+  const location = { kind: 'file' as const, path: filePath, startLine: m.startLine, endLine: m.endLine, startColumn: m.startColumn, endColumn: m.endColumn, snippet };
+  return createFinding({
+    scanner: CODE_SCANNER_ID,
+    ruleId: m.ruleId,
+    title: titleOf(m.message),
+    severity: severityOf(rule?.severity),
+    confidence: confidence === 'high' || confidence === 'low' ? confidence : 'medium',
+    cwe,
+    location,
+    evidence: snippet,
+    remediation: m.fix ? `${m.message}\nSuggested fix: ${m.fix}` : m.message,
+    references: list(meta['references']),
+    tags: ['code', ...list(meta['category']).map((c) => `category:${c}`), ...list(meta['technology']).map((t) => `technology:${t}`)],
+    controls: [...owasp.map((o) => `OWASP:${o}`), ...asvs.map((a) => `ASVS:${a.replace(/^V?/, 'V')}`)],
+    properties: { engine, ...(rule ? { ruleFile: rule.source.file } : {}), ...(Object.keys(m.bindings).length ? { bindings: redactBindings(m.bindings) } : {}) },
+    fingerprint: fingerprint({ scanner: CODE_SCANNER_ID, ruleId: m.ruleId, location, context: m.snippet.replace(/\s+/g, ' ').trim() }),
+  });
+}
+
+function redactBindings(b: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(b)) out[k] = redactSecrets(v).slice(0, 200);
+  return out;
+}
+
+/** The registry's factory. */
+export function createCodeScanner(): Scanner {
+  return new CodeScanner();
+}

@@ -1,0 +1,475 @@
+/**
+ * Running rules on one file, with Semgrep's semantics for `patterns`: positives intersected by
+ * range, `pattern-inside` keeping what lies inside, `pattern-not` removing equal ranges,
+ * `pattern-not-inside` removing what lies inside, conditions on bound metavariables, focus last —
+ * metavariables unified throughout.
+ *
+ * Speed: the file is parsed once; a pattern whose words are not all in the file is skipped
+ * (Semgrep's pre-filter); every pattern the file still needs is searched in ONE ast-grep
+ * traversal (an `any` of their loose forms), and each candidate node is then judged exactly
+ * in JavaScript against the patterns of its kind.
+ */
+import type { SgNode } from '@ast-grep/napi';
+import type { CodeLanguage, ParseProblem, RuleMatch, RuleProblem, SourceFile } from '../types.js';
+import { evaluateComparison } from './comparison.js';
+import { parseSource } from './grammar.js';
+import { matchNode, matchSequence, spanOf, unify, type Bindings, type Match, type Span } from './match.js';
+import { compilePattern, kindOf, PatternError, type CompiledPattern, type NativeRule } from './pattern.js';
+import type { CodeRule, Condition, Formula } from './rules.js';
+import { evaluateTaint } from './taint.js';
+
+/** Compiled patterns by grammar and source; compiling is pure, so one cache serves every file. */
+const compiled = new Map<string, CompiledPattern | PatternError>();
+
+export function compiledPattern(source: string, language: CodeLanguage): CompiledPattern {
+  const key = `${language}\u0000${source}`;
+  let c = compiled.get(key);
+  if (c === undefined) {
+    try {
+      c = compilePattern(source, language);
+      if (c.native && !nativeWorks(c.native, language)) delete c.native;
+    } catch (e) {
+      if (!(e instanceof PatternError)) throw e;
+      c = e;
+    }
+    compiled.set(key, c);
+  }
+  if (c instanceof PatternError) throw c;
+  return c;
+}
+
+/** ast-grep rejects some loose forms (a selector its context lacks): those fall back to the kind. */
+function nativeWorks(rule: NativeRule, language: CodeLanguage): boolean {
+  try {
+    parseSource(language, '').root().findAll({ rule } as never);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The file as the evaluator sees it. */
+export class FileScope {
+  readonly words: Set<string>;
+  private root?: SgNode;
+  private readonly atoms = new Map<string, Match[]>();
+
+  constructor(
+    readonly file: SourceFile,
+    readonly language: CodeLanguage | undefined,
+  ) {
+    this.words = new Set(file.text.match(/[A-Za-z_$][A-Za-z0-9_$]*/g) ?? []);
+  }
+
+  get tree(): SgNode {
+    if (!this.root) this.root = parseSource(this.language!, this.file.text).root();
+    return this.root;
+  }
+
+  /** Whether the file has every word the pattern needs. */
+  feasible(p: CompiledPattern): boolean {
+    for (const w of p.tokens) if (!this.words.has(w)) return false;
+    return true;
+  }
+
+  /** Search the file once for all these patterns; their matches are cached for `matches`. */
+  prepare(patterns: readonly CompiledPattern[]): void {
+    const todo = patterns.filter((p) => !this.atoms.has(p.source) && this.feasible(p) && p.kinds.length > 0);
+    for (const p of patterns) if (!this.atoms.has(p.source) && !todo.includes(p)) this.atoms.set(p.source, []);
+    if (todo.length === 0) return;
+    const byKind = new Map<string, CompiledPattern[]>();
+    const any: unknown[] = [];
+    const kindOnly = new Set<string>();
+    for (const p of todo) {
+      this.atoms.set(p.source, []);
+      for (const k of p.kinds) {
+        const list = byKind.get(k) ?? [];
+        list.push(p);
+        byKind.set(k, list);
+      }
+      if (p.native && p.root.t !== 'seq') any.push(p.native);
+      else for (const k of p.kinds) kindOnly.add(k);
+    }
+    for (const k of kindOnly) any.push({ kind: k });
+    const nodes = this.tree.findAll({ rule: { any } } as never);
+    const seen = new Set<string>();
+    for (const node of nodes) {
+      const list = byKind.get(kindOf(node));
+      if (!list) continue;
+      for (const p of list) {
+        if (p.root.t === 'seq') {
+          const m = matchSequence(p.root.items, node);
+          if (m) this.push(p.source, m, seen);
+        } else {
+          const b = matchNode(p.root, node);
+          if (b) this.push(p.source, { span: spanOf(node), bindings: b }, seen);
+        }
+      }
+    }
+  }
+
+  private push(source: string, m: Match, seen: Set<string>): void {
+    const key = `${source}\u0000${m.span.startIndex}:${m.span.endIndex}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    this.atoms.get(source)!.push(m);
+  }
+
+  /** Matches of a pattern in the whole file (after `prepare`), or within a node. */
+  matches(p: CompiledPattern, within?: SgNode): Match[] {
+    if (!within) {
+      if (!this.atoms.has(p.source)) this.prepare([p]);
+      return this.atoms.get(p.source)!;
+    }
+    if (p.kinds.length === 0) return [];
+    const out: Match[] = [];
+    const candidates = [within, ...within.findAll({ rule: p.native && p.root.t !== 'seq' ? p.native : { kind: p.kinds[0]! } } as never)];
+    const seen = new Set<number>();
+    for (const node of candidates) {
+      if (kindOf(node) !== p.kinds[0]) continue;
+      const at = node.range().start.index * 31 + node.range().end.index;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      if (p.root.t === 'seq') {
+        const m = matchSequence(p.root.items, node);
+        if (m) out.push(m);
+      } else {
+        const b = matchNode(p.root, node);
+        if (b) out.push({ span: spanOf(node), bindings: b });
+      }
+    }
+    return out;
+  }
+
+  /** Matches of a regex over the file (or a node's text), as spans. */
+  regexMatches(re: RegExp, within?: SgNode): Match[] {
+    const text = within ? within.text() : this.file.text;
+    const base = within ? within.range().start.index : 0;
+    const out: Match[] = [];
+    re.lastIndex = 0;
+    for (const m of text.matchAll(re)) {
+      if (m[0].length === 0) continue;
+      const span = this.spanOfOffsets(base + m.index, base + m.index + m[0].length);
+      const bindings = new Map<string, { text: string; span: Span }>();
+      for (const [name, value] of Object.entries(m.groups ?? {})) {
+        if (value !== undefined) bindings.set(`$${name}`, { text: value, span });
+      }
+      out.push({ span, bindings });
+    }
+    return out;
+  }
+
+  /** A span from offsets into the file's text (UTF-16 units, as ast-grep's napi counts them too). */
+  spanOfOffsets(start: number, end: number): Span {
+    const a = this.position(start);
+    const b = this.position(end);
+    return { startIndex: start, endIndex: end, startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column };
+  }
+
+  private lineStarts?: number[];
+
+  /** 0-based line and column of an offset. */
+  position(offset: number): { line: number; column: number } {
+    if (!this.lineStarts) {
+      const t = this.file.text;
+      const starts = [0];
+      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    const s = this.lineStarts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, column: offset - s[lo]! };
+  }
+}
+
+/** What evaluating rules on a file gives. */
+export interface FileResult {
+  matches: RuleMatch[];
+  problems: RuleProblem[];
+  parseProblem?: ParseProblem;
+}
+
+/** Every pattern source in a formula (for the pre-filter and the one-pass search). */
+export function formulaPatterns(f: Formula): string[] {
+  switch (f.op) {
+    case 'pattern':
+      return [f.source];
+    case 'regex':
+      return [];
+    case 'either':
+      return f.items.flatMap(formulaPatterns);
+    case 'all':
+      return [...f.positives, ...f.insides, ...f.negatives, ...f.notInsides].flatMap(formulaPatterns);
+  }
+}
+
+/** Whether a formula can match at all in a file with these words (positive parts only). */
+function feasible(f: Formula, scope: FileScope, language: CodeLanguage | undefined): boolean {
+  switch (f.op) {
+    case 'pattern':
+      return language !== undefined && scope.feasible(compiledPattern(f.source, language));
+    case 'regex':
+      return true;
+    case 'either':
+      return f.items.some((i) => feasible(i, scope, language));
+    case 'all':
+      return [...f.positives, ...f.insides].every((i) => feasible(i, scope, language));
+  }
+}
+
+function contains(outer: Span, inner: Span): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+function sameSpan(a: Span, b: Span): boolean {
+  return a.startIndex === b.startIndex && a.endIndex === b.endIndex;
+}
+
+/** The evaluator of one rule's formulas on one file. */
+export class Evaluator {
+  constructor(
+    readonly scope: FileScope,
+    readonly language: CodeLanguage | undefined,
+  ) {}
+
+  formula(f: Formula, within?: SgNode): Match[] {
+    switch (f.op) {
+      case 'pattern':
+        if (!this.language) return [];
+        return this.scope.matches(compiledPattern(f.source, this.language), within);
+      case 'regex':
+        return this.scope.regexMatches(f.regex, within);
+      case 'either':
+        return dedupe(f.items.flatMap((i) => this.formula(i, within)));
+      case 'all':
+        return this.all(f, within);
+    }
+  }
+
+  private all(f: Extract<Formula, { op: 'all' }>, within?: SgNode): Match[] {
+    let result: Match[] | undefined;
+    for (const p of f.positives) {
+      const ms = this.formula(p, within);
+      result = result === undefined ? ms : intersect(result, ms);
+      if (result.length === 0) return [];
+    }
+    for (const inside of f.insides) {
+      const ms = this.formula(inside, within);
+      if (result === undefined) {
+        result = ms;
+        continue;
+      }
+      result = keepInside(result, ms);
+      if (result.length === 0) return [];
+    }
+    let out = result ?? [];
+    for (const n of f.negatives) {
+      const ms = this.formula(n, within);
+      out = out.filter((r) => !ms.some((m) => sameSpan(m.span, r.span) && unify(r.bindings, m.bindings)));
+    }
+    for (const n of f.notInsides) {
+      const ms = this.formula(n, within);
+      out = out.filter((r) => !ms.some((m) => contains(m.span, r.span) && unify(r.bindings, m.bindings)));
+    }
+    for (const n of f.notRegexes) {
+      const ms = this.formula(n, within);
+      out = out.filter((r) => !ms.some((m) => contains(m.span, r.span)));
+    }
+    for (const c of f.conditions) {
+      out = out.flatMap((r) => this.condition(c, r));
+      if (out.length === 0) return [];
+    }
+    if (f.focus.length) {
+      out = out.flatMap((r) =>
+        f.focus.flatMap((name) => {
+          const b = r.bindings.get(name);
+          return b ? [{ span: b.span, bindings: r.bindings }] : [];
+        }),
+      );
+    }
+    return dedupe(out);
+  }
+
+  private condition(c: Condition, r: Match): Match[] {
+    switch (c.op) {
+      case 'metavariable-regex': {
+        const b = r.bindings.get(c.name);
+        if (!b) return [];
+        const text = b.node && isStringNode(b.node) ? b.text : b.text;
+        return c.regex.test(text) ? [r] : [];
+      }
+      case 'metavariable-comparison':
+        return evaluateComparison(c.comparison, (name) => r.bindings.get(name)?.text) ? [r] : [];
+      case 'metavariable-pattern': {
+        const b = r.bindings.get(c.name);
+        if (!b) return [];
+        let inner: Match[];
+        if (c.language && c.language !== this.language) {
+          inner = this.foreign(c, b.text);
+        } else if (b.node) {
+          inner = this.formula(c.formula, b.node);
+        } else {
+          // a `$...X` list: search the text it covers within the file
+          inner = this.formula(c.formula).filter((m) => contains(b.span, m.span));
+        }
+        const out: Match[] = [];
+        for (const m of inner) {
+          const u = unify(r.bindings, m.bindings);
+          if (u) {
+            out.push({ span: r.span, bindings: u });
+            break;
+          }
+        }
+        return out;
+      }
+    }
+  }
+
+  /** metavariable-pattern with another `language`: the bound text (a string's content) parsed on its own. */
+  private foreign(c: Extract<Condition, { op: 'metavariable-pattern' }>, text: string): Match[] {
+    const content = /^(["'`]).*\1$/s.test(text.trim()) ? text.trim().slice(1, -1) : text;
+    const file: SourceFile = { path: this.scope.file.path, relPath: this.scope.file.relPath, language: c.language, text: content };
+    const sub = new Evaluator(new FileScope(file, c.language), c.language);
+    // positions inside the string mean nothing to the outer match: only whether it matched
+    return sub.formula(c.formula).map((m) => ({ span: m.span, bindings: new Map() }));
+  }
+}
+
+function isStringNode(n: SgNode): boolean {
+  return /string/.test(kindOf(n));
+}
+
+/** Positives: keep pairs where one range holds the other, the smaller range reported. */
+function intersect(a: readonly Match[], b: readonly Match[]): Match[] {
+  const out: Match[] = [];
+  for (const r of a) {
+    for (const m of b) {
+      let span: Span | undefined;
+      if (contains(m.span, r.span)) span = r.span;
+      else if (contains(r.span, m.span)) span = m.span;
+      if (!span) continue;
+      const u = unify(r.bindings, m.bindings);
+      if (u) out.push({ span, bindings: u });
+    }
+  }
+  return dedupe(out);
+}
+
+function keepInside(a: readonly Match[], outer: readonly Match[]): Match[] {
+  const out: Match[] = [];
+  for (const r of a) {
+    for (const m of outer) {
+      if (!contains(m.span, r.span)) continue;
+      const u = unify(r.bindings, m.bindings);
+      if (u) {
+        out.push({ span: r.span, bindings: u });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function dedupe(ms: Match[]): Match[] {
+  const seen = new Set<string>();
+  return ms.filter((m) => {
+    const k = `${m.span.startIndex}:${m.span.endIndex}:${[...m.bindings].map(([n, b]) => `${n}=${b.text}`).join('|')}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The patterns a rule needs on a language, for the one-pass search. */
+function rulePatterns(rule: CodeRule): string[] {
+  if (rule.formula) return formulaPatterns(rule.formula);
+  const t = rule.taint!;
+  return [...t.sources, ...t.sinks, ...t.sanitizers, ...t.propagators.map((p) => p.formula)].flatMap(formulaPatterns);
+}
+
+function ruleFeasible(rule: CodeRule, scope: FileScope, language: CodeLanguage | undefined): boolean {
+  if (rule.formula) return feasible(rule.formula, scope, language);
+  const t = rule.taint!;
+  return t.sources.some((f) => feasible(f, scope, language)) && t.sinks.some((f) => feasible(f, scope, language));
+}
+
+/**
+ * Run rules on one file. `rules` should already be the ones whose languages and paths apply.
+ * A rule that throws is reported as a problem; the others go on.
+ */
+export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): FileResult {
+  const language = file.language;
+  const scope = new FileScope(file, language);
+  const problems: RuleProblem[] = [];
+  const live = rules.filter((r) => {
+    try {
+      return ruleFeasible(r, scope, language);
+    } catch (e) {
+      problems.push({ ruleId: r.id, source: r.source, problem: e instanceof Error ? e.message : String(e) });
+      return false;
+    }
+  });
+  const result: FileResult = { matches: [], problems };
+  if (live.length === 0) return result;
+  if (language) {
+    const patterns = new Map<string, CompiledPattern>();
+    for (const r of live) for (const s of rulePatterns(r)) if (!patterns.has(s)) patterns.set(s, compiledPattern(s, language));
+    scope.prepare([...patterns.values()]);
+    const err = firstError(scope.tree);
+    if (err) result.parseProblem = { path: file.relPath, language, line: err.line + 1, problem: `does not parse cleanly as ${language} (from line ${err.line + 1}); matches in the broken part may be missed` };
+  }
+  const ev = new Evaluator(scope, language);
+  for (const rule of live) {
+    try {
+      const ms = rule.formula ? ev.formula(rule.formula) : evaluateTaint(rule.taint!, ev);
+      const seen = new Set<string>();
+      for (const m of ms) {
+        const key = `${m.span.startIndex}:${m.span.endIndex}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        result.matches.push(toRuleMatch(rule, m, scope));
+      }
+    } catch (e) {
+      problems.push({ ruleId: rule.id, source: rule.source, problem: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return result;
+}
+
+function firstError(root: SgNode): { line: number } | undefined {
+  const e = root.find({ rule: { kind: 'ERROR' } } as never);
+  return e ? { line: e.range().start.line } : undefined;
+}
+
+/** A match as the scanner reports it: 1-based lines and columns, message and fix interpolated. */
+export function toRuleMatch(rule: CodeRule, m: Match, scope: FileScope): RuleMatch {
+  const bindings: Record<string, string> = {};
+  for (const [name, b] of m.bindings) bindings[name] = b.text;
+  const s = m.span;
+  return {
+    ruleId: rule.id,
+    path: scope.file.relPath,
+    startLine: s.startLine + 1,
+    startColumn: s.startColumn + 1,
+    endLine: s.endLine + 1,
+    endColumn: s.endColumn + 1,
+    snippet: scope.file.text.slice(s.startIndex, s.endIndex),
+    message: interpolate(rule.message, m.bindings),
+    bindings,
+    ...(rule.fix !== undefined ? { fix: interpolate(rule.fix, m.bindings) } : {}),
+  };
+}
+
+/** `$X` in a message → the code bound to it; longer names first so `$XY` is not read as `$X`. */
+export function interpolate(template: string, bindings: Bindings): string {
+  const names = [...bindings.keys()].sort((a, b) => b.length - a.length);
+  if (names.length === 0) return template;
+  const re = new RegExp(names.map((n) => n.replace(/\$/g, '\\$')).join('|'), 'g');
+  return template.replace(re, (n) => bindings.get(n)?.text ?? n);
+}

@@ -1,0 +1,345 @@
+/**
+ * Semgrep patterns, compiled for one grammar into a small tree vigil matches itself.
+ *
+ * A pattern is rewritten into code the grammar parses — `...` and `$...X` become ast-grep's
+ * `$$$`/`$$$X`, `"..."` and `<... P ...>` become placeholder metavariables — then parsed with
+ * tree-sitter through ast-grep, and the parse is turned into a `PNode` tree. ast-grep's own
+ * matcher only finds candidates (a looser pattern, see `nativeQuery`); `match.ts` decides, with
+ * Semgrep's semantics (ellipses that backtrack, metavariables unified across the whole rule).
+ * Patterns that do not parse alone (an object property, a JSX attribute, a class member, a Go
+ * statement) are parsed inside a context and the node at the pattern's place is selected.
+ */
+import type { SgNode } from '@ast-grep/napi';
+import type { CodeLanguage } from '../types.js';
+import { expandoChar, parseSource } from './grammar.js';
+
+/** A compiled pattern node. */
+export type PNode =
+  /** `$X` binds (and unifies); `$_` matches anything without binding. */
+  | { t: 'mv'; name: string }
+  /** `...` or `$...X` in a list: zero or more items. */
+  | { t: 'ellipsis'; name?: string }
+  /** `"..."`: any string literal. */
+  | { t: 'anystr' }
+  /** `<... P ...>`: a node that contains a match of P (or is one). */
+  | { t: 'deep'; inner: PNode }
+  /** A grammar node: its kind, its text when it is a leaf, its significant children. */
+  | { t: 'node'; kind: string; text?: string; children: PNode[] }
+  /** Several statements in a row (`a(); ...; b()`), matched against any statement list. */
+  | { t: 'seq'; items: PNode[] };
+
+/** A pattern ready to match. */
+export interface CompiledPattern {
+  source: string;
+  language: CodeLanguage;
+  root: PNode;
+  /** Words the file must contain for the pattern to match there (Semgrep's pre-filter). */
+  tokens: string[];
+  /** Tree-sitter kinds a match can have (the root's kind; for a sequence, the first item's). */
+  kinds: string[];
+  /** A looser ast-grep rule that finds every candidate (a superset); undefined when only the kind can. */
+  native?: NativeRule;
+}
+
+/** A node's kind as a plain string (the napi types narrow it to a grammar's kind union). */
+export function kindOf(n: SgNode): string {
+  return n.kind() as string;
+}
+
+/** Tokens tree-sitter gives that carry no meaning for matching. */
+const PUNCTUATION = new Set(['(', ')', ',', ';', '{', '}', '[', ']', '', '`', '"', "'"]);
+/** Kinds of comments, which never take part in matching. */
+const COMMENTS = new Set(['comment', 'line_comment', 'block_comment', 'html_comment']);
+/** Kinds of string literals, compared by content. */
+export const STRING_KINDS = new Set(['string', 'template_string', 'string_literal', 'interpreted_string_literal', 'raw_string_literal', 'concatenated_string']);
+
+/** Wraps `expression_statement`-like single statements: the pattern is the expression inside. */
+const EXPRESSION_STATEMENTS = new Set(['expression_statement']);
+/** Roots of a parsed file. */
+const ROOTS = new Set(['program', 'module', 'source_file']);
+
+export class PatternError extends Error {}
+
+const PLACEHOLDER = 'VIGILPH';
+
+/**
+ * Compile one Semgrep pattern for a grammar. Throws PatternError (with Semgrep-style wording)
+ * when the pattern does not parse in that language even inside a context.
+ */
+export function compilePattern(source: string, language: CodeLanguage): CompiledPattern {
+  const deep: PNode[] = [];
+  const dollar = rewrite(source, language, deep);
+  const parsed = parseWithContext(expand(dollar, language), language);
+  const root = toPNode(parsed.nodes, language, deep);
+  const tokens = [...new Set(collectTokens(root))];
+  const first = root.t === 'seq' ? root.items[0]! : root;
+  const kinds = first.t === 'node' ? [first.kind] : [];
+  const native = root.t === 'node' ? nativeRule(dollar, root, parsed, language) : undefined;
+  return { source, language, root, tokens, kinds, ...(native ? { native } : {}) };
+}
+
+/**
+ * Semgrep syntax → code with ast-grep metavariables. `<... P ...>` is compiled separately and
+ * stands in as a placeholder; `"..."` likewise; `...` becomes `$$$` unless it is a spread.
+ */
+function rewrite(source: string, language: CodeLanguage, deep: PNode[]): string {
+  const ex = '$';
+  let s = source.trim();
+  // deep expressions, innermost first
+  for (;;) {
+    const m = /<\.\.\.((?:(?!<\.\.\.)[\s\S])*?)\.\.\.>/.exec(s);
+    if (!m) break;
+    const inner = compilePattern(m[1]!.trim(), language).root;
+    deep.push({ t: 'deep', inner });
+    s = `${s.slice(0, m.index)}${ex}${PLACEHOLDER}DEEP${deep.length - 1}${s.slice(m.index + m[0].length)}`;
+  }
+  // (function replacers: in a replacement string `$$` would mean one `$`)
+  s = s.replace(/(["'])\.\.\.\1/g, () => `${ex}${PLACEHOLDER}STR`);
+  // `$...ARGS` → `$$$ARGS`
+  s = s.replace(/\$\.\.\.([A-Z_][A-Z0-9_]*)/g, (_m, name: string) => `${ex}${ex}${ex}${name}`);
+  // a bare `...` (not a spread `...x`, which the grammar reads itself)
+  s = s.replace(/\.\.\.(?![A-Za-z_$(\[{])/g, () => `${ex}${ex}${ex}`);
+  return s;
+}
+
+/** Metavariables for grammars whose expando is not `$`. */
+function expand(code: string, language: CodeLanguage): string {
+  const ex = expandoChar(language);
+  return ex === '$' ? code : code.replace(/\$/g, () => ex);
+}
+
+interface Parsed {
+  nodes: SgNode[];
+  /** The context the pattern parsed in (`@@` marks its place); undefined when it parsed alone. */
+  context?: string;
+}
+
+/** The contexts tried, in order, when a pattern does not parse alone. `@@` marks where it goes. */
+const CONTEXTS: Record<CodeLanguage, string[]> = {
+  javascript: ['({ @@ })', 'class VigilCtx { @@ }', '<vigil-ctx @@ />', 'function vigilCtx() { @@ }'],
+  jsx: ['({ @@ })', 'class VigilCtx { @@ }', '<vigil-ctx @@ />', 'function vigilCtx() { @@ }'],
+  typescript: ['({ @@ })', 'class VigilCtx { @@ }', 'function vigilCtx() { @@ }'],
+  tsx: ['({ @@ })', 'class VigilCtx { @@ }', '<vigil-ctx @@ />', 'function vigilCtx() { @@ }'],
+  python: ['def vigil_ctx():\n    @@', 'class VigilCtx:\n    @@', 'vigil_ctx(@@)'],
+  go: ['package vigilctx\nfunc vigilCtx() {\n@@\n}', 'package vigilctx\n@@', 'package vigilctx\nvar _ = vigilCtx{@@}'],
+  java: ['class VigilCtx { void vigilCtx() { @@ } }', 'class VigilCtx { @@ }', 'class VigilCtx { void vigilCtx() { vigilCtx(@@); } }'],
+};
+
+function parseWithContext(code: string, language: CodeLanguage): Parsed {
+  const alone = parseSource(language, code).root();
+  if (!hasError(alone)) return { nodes: unwrapRoot(alone) };
+  for (const ctx of CONTEXTS[language]) {
+    const at = ctx.indexOf('@@');
+    const body = language === 'python' ? code.replace(/\n/g, '\n    ') : code;
+    const text = ctx.slice(0, at) + body + ctx.slice(at + 2);
+    const root = parseSource(language, text).root();
+    if (hasError(root)) continue;
+    const nodes = nodesCovering(root, at, at + body.length);
+    if (nodes.length) return { nodes, context: ctx };
+  }
+  throw new PatternError(`the pattern does not parse as ${language}${firstErrorHint(alone)}`);
+}
+
+function hasError(n: SgNode): boolean {
+  if (kindOf(n) === 'ERROR' || (n.isLeaf() && !n.isNamed() && n.text() === '' && kindOf(n) !== ';' && kindOf(n) !== '')) return true;
+  return n.children().some(hasError);
+}
+
+function firstErrorHint(root: SgNode): string {
+  const err = root.find({ rule: { kind: 'ERROR' } });
+  if (!err) return '';
+  const r = err.range();
+  return ` (near "${err.text().slice(0, 40)}" at column ${r.start.column + 1})`;
+}
+
+/** The root's statements, with a lone expression statement unwrapped to its expression. */
+function unwrapRoot(root: SgNode): SgNode[] {
+  const items = significant(root.children());
+  if (items.length === 1) return [unwrapStatement(items[0]!)];
+  return items;
+}
+
+function unwrapStatement(n: SgNode): SgNode {
+  if (EXPRESSION_STATEMENTS.has(kindOf(n))) {
+    const inner = significant(n.children());
+    if (inner.length === 1) return inner[0]!;
+  }
+  return n;
+}
+
+/** The smallest nodes that together cover [start, end) of the wrapped text (the pattern's place; UTF-16 offsets, as napi gives). */
+function nodesCovering(root: SgNode, start: number, end: number): SgNode[] {
+  let node = root;
+  for (;;) {
+    const inside = significant(node.children()).filter((c) => {
+      const r = c.range();
+      return r.start.index >= start && r.end.index <= end;
+    });
+    if (inside.length > 0) {
+      if (inside.length === 1) {
+        const only = inside[0]!;
+        const r = only.range();
+        // descend through wrappers that are exactly the pattern
+        if (r.start.index === start && r.end.index === end) return [unwrapStatement(only)];
+      }
+      return inside.map(unwrapStatement);
+    }
+    const containing = significant(node.children()).find((c) => {
+      const r = c.range();
+      return r.start.index <= start && r.end.index >= end;
+    });
+    if (!containing) return [];
+    node = containing;
+  }
+}
+
+/** Children that take part in matching: no comments, no punctuation, no zero-width MISSING tokens. */
+export function significant(children: SgNode[]): SgNode[] {
+  return children.filter((c) => {
+    const k = kindOf(c);
+    if (COMMENTS.has(k)) return false;
+    if (!c.isNamed() && PUNCTUATION.has(c.text())) return false;
+    return true;
+  });
+}
+
+function toPNode(nodes: SgNode[], language: CodeLanguage, deep: PNode[]): PNode {
+  if (nodes.length === 1) return convert(nodes[0]!, language, deep);
+  return { t: 'seq', items: nodes.map((n) => convert(unwrapStatement(n), language, deep)) };
+}
+
+/** Metavariable spelling after the expando swap: `$X`, `$$$X`, `$$$`, `$_`. */
+function metavariable(text: string, language: CodeLanguage, deep: readonly PNode[]): PNode | undefined {
+  const ex = expandoChar(language).replace(/\$/g, '\\$');
+  const m = new RegExp(`^(${ex}${ex}${ex}|${ex})([A-Z_][A-Z0-9_]*)?$`).exec(text);
+  if (!m) return undefined;
+  const multi = m[1]!.length > expandoChar(language).length;
+  const name = m[2];
+  if (multi) return name ? { t: 'ellipsis', name: `$${name}` } : { t: 'ellipsis' };
+  if (!name) return undefined;
+  if (name === '_') return { t: 'mv', name: '$_' };
+  if (name === `${PLACEHOLDER}STR`) return { t: 'anystr' };
+  const d = new RegExp(`^${PLACEHOLDER}DEEP(\\d+)$`).exec(name);
+  if (d) return deep[Number(d[1])]!;
+  return { t: 'mv', name: `$${name}` };
+}
+
+function convert(n: SgNode, language: CodeLanguage, deep: PNode[]): PNode {
+  const text = n.text();
+  // a metavariable alone, whatever kind the grammar gave it (identifier, property_identifier, …)
+  if (text.length < 64) {
+    const mv = metavariable(text.trim(), language, deep);
+    if (mv) return mv;
+  }
+  const kind = kindOf(n);
+  if (STRING_KINDS.has(kind) && !n.children().some((c) => kindOf(c) === 'template_substitution' || kindOf(c) === 'interpolation')) {
+    return { t: 'node', kind, text: stringContent(text), children: [] };
+  }
+  const kids = significant(n.children());
+  if (kids.length === 0) return { t: 'node', kind, text, children: [] };
+  // a lone expression statement inside a block is matched as its expression
+  return { t: 'node', kind, children: kids.map((c) => convert(c, language, deep)) };
+}
+
+/** A string literal's content, without its quotes or prefixes (`"a"`, `'a'`, `` `a` ``, `r"a"`, `b'a'`). */
+export function stringContent(text: string): string {
+  const m = /^[rRbBuUfF]{0,2}("""|'''|["'`])([\s\S]*)\1$/.exec(text);
+  return m ? m[2]! : text;
+}
+
+/** Identifier-like words a match needs in the file: leaf texts of the pattern that are not metavariables. */
+function collectTokens(p: PNode): string[] {
+  switch (p.t) {
+    case 'node':
+      if (p.children.length === 0 && p.text !== undefined) return words(p.text);
+      return p.children.flatMap(collectTokens);
+    case 'seq':
+      return p.items.flatMap(collectTokens);
+    case 'deep':
+      return collectTokens(p.inner);
+    default:
+      return [];
+  }
+}
+
+/** Words of at least 3 characters (short ones are in every file and filter nothing). */
+export function words(text: string): string[] {
+  return (text.match(/[A-Za-z_$][A-Za-z0-9_$]{2,}/g) ?? []).filter((w) => !w.startsWith('$'));
+}
+
+/**
+ * A looser ast-grep rule that finds every candidate (a superset of the matches): every bracketed
+ * list holding an ellipsis becomes a lone `$$$` (ast-grep's `$$$` does not backtrack the way
+ * Semgrep's `...` does), and each metavariable gets its own non-capturing name, so ast-grep's
+ * unification never rejects what Semgrep's would accept. Undefined when only the kind can find
+ * candidates: Go argument lists with `$$$` (its grammar reads them differently) and sequences.
+ */
+function nativeRule(dollar: string, root: PNode, parsed: Parsed, language: CodeLanguage): NativeRule | undefined {
+  if (root.t !== 'node') return undefined;
+  if (language === 'go' && containsEllipsis(root)) return undefined;
+  let n = 0;
+  const loose = collapseEllipsisLists(dollar).replace(/\$(\$\$)?([A-Z_][A-Z0-9_]*)/g, (_m, multi: string | undefined) => (multi ? '$$$' : `$_V${n++}`));
+  if (!parsed.context) return { pattern: { context: loose, strictness: 'relaxed' } };
+  const at = parsed.context.indexOf('@@');
+  const body = language === 'python' ? loose.replace(/\n/g, '\n    ') : loose;
+  return { pattern: { context: parsed.context.slice(0, at) + body + parsed.context.slice(at + 2), selector: root.kind, strictness: 'relaxed' } };
+}
+
+/** An ast-grep rule object, as `findAll({ rule })` takes it. */
+export interface NativeRule {
+  pattern: { context: string; selector?: string; strictness: 'relaxed' };
+}
+
+/** `f($A, $$$, $B)` → `f($$$)`: the content of every innermost bracket pair holding `$$$` becomes `$$$`. */
+export function collapseEllipsisLists(code: string): string {
+  let out = code;
+  for (let guard = 0; guard < 100; guard++) {
+    const at = out.indexOf('$$$');
+    if (at === -1) break;
+    const open = enclosingOpen(out, at);
+    if (open === -1) break;
+    const close = matchingClose(out, open);
+    if (close === -1) break;
+    const inner = out.slice(open + 1, close);
+    if (inner.trim() === '\u0000') break;
+    out = `${out.slice(0, open + 1)}\u0000${out.slice(close)}`;
+  }
+  return out.replace(/\u0000/g, () => '$$$');
+}
+
+const PAIRS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+function enclosingOpen(s: string, at: number): number {
+  let depth = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    const c = s[i]!;
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[' || c === '{') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+function matchingClose(s: string, open: number): number {
+  const want = PAIRS[s[open]!]!;
+  let depth = 0;
+  for (let i = open + 1; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return c === want ? i : -1;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+function containsEllipsis(p: PNode): boolean {
+  if (p.t === 'ellipsis') return true;
+  if (p.t === 'node') return p.children.some(containsEllipsis);
+  if (p.t === 'deep') return containsEllipsis(p.inner);
+  if (p.t === 'seq') return p.items.some(containsEllipsis);
+  return false;
+}

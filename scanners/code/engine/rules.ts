@@ -1,0 +1,528 @@
+/**
+ * Semgrep-format rule files: YAML → checked `CodeRule`s. Every problem names the rule id, the
+ * file and the line. A YAML error fails the whole file (VIGIL_ERR_RULE_PARSE); a bad rule fails
+ * only itself (VIGIL_ERR_RULE_INVALID), so a scan reports it and runs the others.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { parseYamlSource, type YamlLocator } from '../../../src/config/yaml-source.js';
+import { VigilError } from '../../../src/errors.js';
+import { readTextInput } from '../../../src/util/read-input.js';
+import type { CodeLanguage, RuleSeverity, RuleSource } from '../types.js';
+import { grammarsFor, TEXT_LANGUAGES } from './grammar.js';
+import { compilePattern, PatternError } from './pattern.js';
+
+type Where = RuleSource;
+
+export type Formula =
+  | { op: 'pattern'; source: string; where: Where }
+  | { op: 'regex'; regex: RegExp; source: string; where: Where }
+  | { op: 'either'; items: Formula[]; where: Where }
+  | {
+      op: 'all';
+      positives: Formula[];
+      insides: Formula[];
+      negatives: Formula[];
+      notInsides: Formula[];
+      notRegexes: Formula[];
+      conditions: Condition[];
+      focus: string[];
+      where: Where;
+    };
+
+export type Condition =
+  | { op: 'metavariable-regex'; name: string; regex: RegExp; where: Where }
+  | { op: 'metavariable-pattern'; name: string; formula: Formula; language?: CodeLanguage; where: Where }
+  | { op: 'metavariable-comparison'; comparison: string; where: Where };
+
+export interface TaintSpec {
+  sources: Formula[];
+  sinks: Formula[];
+  sanitizers: Formula[];
+  propagators: { formula: Formula; from: string; to: string }[];
+}
+
+/** A checked rule. */
+export interface CodeRule {
+  id: string;
+  message: string;
+  severity: RuleSeverity;
+  /** As the rule spells them. */
+  languages: string[];
+  /** The grammars it runs on; empty for text-only (`generic`/`regex`) rules. */
+  grammars: CodeLanguage[];
+  metadata: Record<string, unknown>;
+  paths?: { include?: string[]; exclude?: string[] };
+  fix?: string;
+  mode: 'search' | 'taint';
+  formula?: Formula;
+  taint?: TaintSpec;
+  source: Where;
+}
+
+/** What loading gives: the good rules and one VigilError per bad one. */
+export interface LoadedRules {
+  rules: CodeRule[];
+  problems: VigilError[];
+}
+
+const SEVERITIES = new Set<RuleSeverity>(['ERROR', 'WARNING', 'INFO', 'INVENTORY', 'EXPERIMENT', 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW']);
+const RULE_KEYS = new Set([
+  'id', 'message', 'severity', 'languages', 'metadata', 'paths', 'fix', 'fix-regex', 'mode', 'options', 'min-version', 'max-version',
+  'pattern', 'patterns', 'pattern-either', 'pattern-regex',
+  'pattern-sources', 'pattern-sinks', 'pattern-sanitizers', 'pattern-propagators',
+]);
+const FORMULA_KEYS = ['pattern', 'patterns', 'pattern-either', 'pattern-regex'] as const;
+const PATTERNS_ITEM_KEYS = new Set([
+  'pattern', 'patterns', 'pattern-either', 'pattern-regex', 'pattern-not', 'pattern-not-regex', 'pattern-inside', 'pattern-not-inside',
+  'metavariable-regex', 'metavariable-pattern', 'metavariable-comparison', 'focus-metavariable',
+]);
+/** Keys Semgrep allows on taint sources/sinks/sanitizers that vigil reads as plain patterns. */
+const TAINT_ITEM_EXTRA = new Set(['exact', 'by-side-effect', 'not-conflicting']);
+
+/** Read rule files: files, or folders searched for `*.yaml`/`*.yml` (annotated examples beside them are not rules). */
+export async function loadRuleFiles(paths: readonly string[]): Promise<LoadedRules> {
+  const out: LoadedRules = { rules: [], problems: [] };
+  const ids = new Map<string, Where>();
+  for (const file of await ruleFilesUnder(paths)) {
+    const text = await readTextInput(file, 16 * 1024 * 1024);
+    const loaded = parseRuleFile(text, file);
+    for (const r of loaded.rules) {
+      const seen = ids.get(r.id);
+      if (seen) {
+        out.problems.push(new VigilError('VIGIL_ERR_RULE_INVALID', `rule id "${r.id}" is also defined at ${seen.file}:${seen.line}`, r.source));
+        continue;
+      }
+      ids.set(r.id, r.source);
+      out.rules.push(r);
+    }
+    out.problems.push(...loaded.problems);
+  }
+  return out;
+}
+
+/** Rule files under the given paths, sorted; a path that does not exist is VIGIL_ERR_INPUT_NOT_FOUND. */
+export async function ruleFilesUnder(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile() && isRuleFileName(e.name)) files.push(p);
+    }
+  };
+  for (const p of paths) {
+    let s;
+    try {
+      s = await stat(p);
+    } catch {
+      throw new VigilError('VIGIL_ERR_INPUT_NOT_FOUND', 'no such rule file or folder', { file: p });
+    }
+    if (s.isDirectory()) await walk(p);
+    else files.push(p);
+  }
+  return files;
+}
+
+export function isRuleFileName(name: string): boolean {
+  const ext = extname(name);
+  return (ext === '.yaml' || ext === '.yml') && !name.includes('.fixed.');
+}
+
+/** Parse one rule file's text. A YAML error throws; each bad rule becomes a problem. */
+export function parseRuleFile(text: string, file: string): LoadedRules {
+  const { value, locator } = parseYamlSource(text, file, { parse: 'VIGIL_ERR_RULE_PARSE', invalid: 'VIGIL_ERR_RULE_INVALID' });
+  const at = (path: (string | number)[]): Where => {
+    const p = locator.locate(path);
+    return { file, line: p.line, column: p.column };
+  };
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as Record<string, unknown>)['rules'])) {
+    throw new VigilError('VIGIL_ERR_RULE_INVALID', 'a rule file is a mapping with a `rules:` list', at([]));
+  }
+  const list = (value as { rules: unknown[] }).rules;
+  const out: LoadedRules = { rules: [], problems: [] };
+  list.forEach((raw, i) => {
+    try {
+      out.rules.push(parseRule(raw, ['rules', i], file, locator));
+    } catch (e) {
+      if (e instanceof VigilError) out.problems.push(e);
+      else throw e;
+    }
+  });
+  return out;
+}
+
+type Obj = Record<string, unknown>;
+
+class RuleReader {
+  constructor(
+    readonly id: string,
+    readonly file: string,
+    readonly locator: YamlLocator,
+    readonly grammars: CodeLanguage[],
+  ) {}
+
+  where(path: (string | number)[]): Where {
+    const p = this.locator.locate(path);
+    return { file: this.file, line: p.line, column: p.column };
+  }
+
+  fail(path: (string | number)[], problem: string): never {
+    throw new VigilError('VIGIL_ERR_RULE_INVALID', `rule ${this.id}: ${problem}`, this.where(path));
+  }
+
+  /** A formula from a mapping holding one formula key (`pattern`, `patterns`, `pattern-either`, `pattern-regex`). */
+  formula(obj: Obj, path: (string | number)[], allowed: ReadonlySet<string> = new Set(FORMULA_KEYS), extra: ReadonlySet<string> = new Set()): Formula {
+    const keys = Object.keys(obj).filter((k) => !extra.has(k));
+    const unknown = keys.find((k) => !allowed.has(k) && !PATTERNS_ITEM_KEYS.has(k));
+    if (unknown) this.fail([...path, unknown], `unknown operator "${unknown}"${suggest(unknown, [...allowed])}`);
+    const present = keys.filter((k) => allowed.has(k));
+    if (present.length !== 1) {
+      this.fail(path, present.length === 0 ? `expected one of ${[...allowed].join(', ')}` : `one operator per item, found ${present.join(' and ')}`);
+    }
+    const key = present[0]!;
+    return this.operator(key, obj[key], [...path, key]);
+  }
+
+  operator(key: string, value: unknown, path: (string | number)[]): Formula {
+    switch (key) {
+      case 'pattern':
+        return this.pattern(value, path);
+      case 'pattern-regex':
+        return { op: 'regex', regex: this.regex(value, path), source: String(value), where: this.where(path) };
+      case 'pattern-either': {
+        if (!Array.isArray(value) || value.length === 0) this.fail(path, 'pattern-either takes a non-empty list');
+        return { op: 'either', items: (value as unknown[]).map((v, i) => this.item(v, [...path, i], true)), where: this.where(path) };
+      }
+      case 'patterns':
+        return this.patterns(value, path);
+      default:
+        return this.fail(path, `"${key}" cannot stand here; put it inside \`patterns\``);
+    }
+  }
+
+  /** An item of `pattern-either` (a formula) or of `patterns` (a formula or a modifier). */
+  item(v: unknown, path: (string | number)[], inEither: boolean): Formula {
+    if (typeof v === 'string' && inEither) return this.pattern(v, path);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, 'expected a mapping such as `pattern: …`');
+    const obj = v as Obj;
+    if (inEither) {
+      const allowed = new Set<string>([...FORMULA_KEYS, 'pattern-inside']);
+      const keys = Object.keys(obj);
+      if (keys.length === 1 && keys[0] === 'pattern-inside') return this.patterns([obj], path);
+      return this.formula(obj, path, allowed);
+    }
+    return this.formula(obj, path);
+  }
+
+  pattern(value: unknown, path: (string | number)[]): Formula {
+    if (typeof value !== 'string' || !value.trim()) this.fail(path, 'a pattern is a non-empty string of code');
+    const source = value as string;
+    for (const g of this.grammars) {
+      try {
+        compilePattern(source, g);
+      } catch (e) {
+        if (e instanceof PatternError) this.fail(path, `invalid pattern "${oneLine(source)}": ${e.message}`);
+        throw e;
+      }
+    }
+    return { op: 'pattern', source, where: this.where(path) };
+  }
+
+  patterns(value: unknown, path: (string | number)[]): Formula {
+    if (!Array.isArray(value) || value.length === 0) this.fail(path, 'patterns takes a non-empty list');
+    const f: Extract<Formula, { op: 'all' }> = { op: 'all', positives: [], insides: [], negatives: [], notInsides: [], notRegexes: [], conditions: [], focus: [], where: this.where(path) };
+    (value as unknown[]).forEach((v, i) => {
+      const p = [...path, i];
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(p, 'each item of patterns is a mapping such as `pattern: …`');
+      const obj = v as Obj;
+      const keys = Object.keys(obj);
+      if (keys.length !== 1) this.fail(p, keys.length === 0 ? 'an empty item' : `one operator per item, found ${keys.join(' and ')}`);
+      const key = keys[0]!;
+      const val = obj[key];
+      const kp = [...p, key];
+      switch (key) {
+        case 'pattern':
+        case 'patterns':
+        case 'pattern-either':
+        case 'pattern-regex':
+          f.positives.push(this.operator(key, val, kp));
+          break;
+        case 'pattern-inside':
+          f.insides.push(this.nested(val, kp));
+          break;
+        case 'pattern-not':
+          f.negatives.push(this.nested(val, kp));
+          break;
+        case 'pattern-not-inside':
+          f.notInsides.push(this.nested(val, kp));
+          break;
+        case 'pattern-not-regex':
+          f.notRegexes.push({ op: 'regex', regex: this.regex(val, kp), source: String(val), where: this.where(kp) });
+          break;
+        case 'metavariable-regex':
+          f.conditions.push(this.metavariableRegex(val, kp));
+          break;
+        case 'metavariable-pattern':
+          f.conditions.push(this.metavariablePattern(val, kp));
+          break;
+        case 'metavariable-comparison':
+          f.conditions.push(this.metavariableComparison(val, kp));
+          break;
+        case 'focus-metavariable': {
+          const names = Array.isArray(val) ? val : [val];
+          for (const n of names) f.focus.push(this.metavariableName(n, kp));
+          break;
+        }
+        default:
+          this.fail(kp, `unknown operator "${key}"${suggest(key, [...PATTERNS_ITEM_KEYS])}`);
+      }
+    });
+    if (f.positives.length === 0 && f.insides.length === 0) this.fail(path, 'patterns needs at least one positive pattern (pattern, pattern-either, pattern-regex or pattern-inside)');
+    return f;
+  }
+
+  /** `pattern-not: code` or `pattern-not: { patterns: … }`. */
+  nested(val: unknown, path: (string | number)[]): Formula {
+    if (typeof val === 'string') return this.pattern(val, path);
+    if (typeof val === 'object' && val !== null && !Array.isArray(val)) return this.formula(val as Obj, path);
+    return this.fail(path, 'expected a pattern or a mapping such as `patterns: …`');
+  }
+
+  metavariableName(v: unknown, path: (string | number)[]): string {
+    if (typeof v !== 'string' || !/^\$(\.\.\.)?[A-Z_][A-Z0-9_]*$/.test(v)) this.fail(path, `"${String(v)}" is not a metavariable ($X, $NAME, $...ARGS)`);
+    return (v as string).replace('$...', '$');
+  }
+
+  metavariableRegex(val: unknown, path: (string | number)[]): Condition {
+    const o = this.mapping(val, path, ['metavariable', 'regex'], ['constant-propagation']);
+    return { op: 'metavariable-regex', name: this.metavariableName(o['metavariable'], [...path, 'metavariable']), regex: this.regex(o['regex'], [...path, 'regex'], true), where: this.where(path) };
+  }
+
+  metavariablePattern(val: unknown, path: (string | number)[]): Condition {
+    const o = this.mapping(val, path, ['metavariable'], ['language', ...FORMULA_KEYS]);
+    const name = this.metavariableName(o['metavariable'], [...path, 'metavariable']);
+    let language: CodeLanguage | undefined;
+    let reader: RuleReader = this;
+    if (o['language'] !== undefined) {
+      const g = typeof o['language'] === 'string' ? grammarsFor(o['language']) : undefined;
+      if (!g && !(typeof o['language'] === 'string' && TEXT_LANGUAGES.has(o['language']))) this.fail([...path, 'language'], `unknown language "${String(o['language'])}"`);
+      language = g?.[0];
+      reader = new RuleReader(this.id, this.file, this.locator, g ? [g[0]!] : []);
+    }
+    const rest: Obj = {};
+    for (const k of FORMULA_KEYS) if (o[k] !== undefined) rest[k] = o[k];
+    const formula = reader.formula(rest, path);
+    return { op: 'metavariable-pattern', name, formula, ...(language ? { language } : {}), where: this.where(path) };
+  }
+
+  metavariableComparison(val: unknown, path: (string | number)[]): Condition {
+    const o = this.mapping(val, path, ['comparison'], ['metavariable', 'strip', 'base']);
+    if (typeof o['comparison'] !== 'string') this.fail([...path, 'comparison'], 'comparison is an expression such as `$X > 1024`');
+    const comparison = o['comparison'] as string;
+    const problem = comparisonProblem(comparison);
+    if (problem) this.fail([...path, 'comparison'], problem);
+    return { op: 'metavariable-comparison', comparison, where: this.where(path) };
+  }
+
+  mapping(val: unknown, path: (string | number)[], required: string[], optional: string[]): Obj {
+    if (typeof val !== 'object' || val === null || Array.isArray(val)) this.fail(path, `expected a mapping with ${required.join(', ')}`);
+    const o = val as Obj;
+    for (const k of required) if (o[k] === undefined) this.fail(path, `missing "${k}"`);
+    for (const k of Object.keys(o)) if (!required.includes(k) && !optional.includes(k)) this.fail([...path, k], `unknown key "${k}"${suggest(k, [...required, ...optional])}`);
+    return o;
+  }
+
+  /** A Semgrep (PCRE/Python) regex as a JavaScript RegExp; `anchored` for metavariable-regex (matches from the start). */
+  regex(v: unknown, path: (string | number)[], anchored = false): RegExp {
+    if (typeof v !== 'string') this.fail(path, 'a regex is a string');
+    try {
+      return toJsRegex(v as string, anchored);
+    } catch (e) {
+      return this.fail(path, `bad regex ${JSON.stringify(v)}: ${e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e)}`);
+    }
+  }
+}
+
+function parseRule(raw: unknown, path: (string | number)[], file: string, locator: YamlLocator): CodeRule {
+  const where0 = locator.locate(path);
+  const fail0 = (problem: string, at = path): never => {
+    const p = locator.locate(at);
+    throw new VigilError('VIGIL_ERR_RULE_INVALID', problem, { file, line: p.line, column: p.column });
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail0('each rule is a mapping with id, message, severity, languages and a pattern');
+  const r = raw as Obj;
+  const id = r['id'];
+  if (typeof id !== 'string' || !id.trim()) fail0('a rule needs an `id`');
+  const idText = id as string;
+  const bad = (problem: string, key?: string): never => fail0(`rule ${idText}: ${problem}`, key ? [...path, key] : path);
+  for (const k of Object.keys(r)) if (!RULE_KEYS.has(k)) bad(`unknown key "${k}"${suggest(k, [...RULE_KEYS])}`, k);
+  if (typeof r['message'] !== 'string' || !r['message'].trim()) bad('needs a `message`', 'message');
+  const severity = String(r['severity'] ?? '').toUpperCase() as RuleSeverity;
+  if (!SEVERITIES.has(severity)) bad(`severity "${String(r['severity'] ?? '')}" is not one of ${[...SEVERITIES].join(', ')}`, 'severity');
+  const languages = r['languages'];
+  if (!Array.isArray(languages) || languages.length === 0 || languages.some((l) => typeof l !== 'string')) bad('`languages` is a list such as [javascript, typescript]', 'languages');
+  const grammars: CodeLanguage[] = [];
+  for (const l of languages as string[]) {
+    const g = grammarsFor(l);
+    if (g) {
+      for (const x of g) if (!grammars.includes(x)) grammars.push(x);
+    } else if (!TEXT_LANGUAGES.has(l.toLowerCase())) bad(`language "${l}" is not one vigil's engine reads (javascript, typescript, python, go, java, generic, regex)`, 'languages');
+  }
+  const metadata = r['metadata'] ?? {};
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) bad('`metadata` is a mapping', 'metadata');
+  const paths = readPaths(r['paths'], bad);
+  if (r['fix'] !== undefined && typeof r['fix'] !== 'string') bad('`fix` is a string', 'fix');
+  const mode = r['mode'] ?? 'search';
+  if (mode !== 'search' && mode !== 'taint') bad(`mode "${String(mode)}" is not supported (search or taint)`, 'mode');
+
+  // patterns compile for the grammars that will run them; generic rules are regex-only
+  const reader = new RuleReader(idText, file, locator, grammars);
+  const base: CodeRule = {
+    id: idText,
+    message: (r['message'] as string).trim(),
+    severity,
+    languages: languages as string[],
+    grammars,
+    metadata: metadata as Record<string, unknown>,
+    ...(paths ? { paths } : {}),
+    ...(typeof r['fix'] === 'string' ? { fix: r['fix'] } : {}),
+    mode: mode as 'search' | 'taint',
+    source: { file, line: where0.line, column: where0.column },
+  };
+  if (mode === 'taint') {
+    for (const k of FORMULA_KEYS) if (r[k] !== undefined) bad(`"${k}" has no place in a taint rule; use pattern-sources and pattern-sinks`, k);
+    const list = (key: string, required: boolean): Formula[] => {
+      const v = r[key];
+      if (v === undefined) {
+        if (required) bad(`a taint rule needs \`${key}\``);
+        return [];
+      }
+      if (!Array.isArray(v) || v.length === 0) bad(`\`${key}\` is a non-empty list`, key);
+      return (v as unknown[]).map((item, i) => {
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) bad(`each item of ${key} is a mapping such as \`pattern: …\``, key);
+        const o = item as Obj;
+        for (const unsupported of ['label', 'requires']) {
+          if (o[unsupported] !== undefined) reader.fail([...path, key, i, unsupported], `taint labels (\`${unsupported}\`) are not supported by the embedded engine; run with --engine semgrep`);
+        }
+        return reader.formula(o, [...path, key, i], new Set(FORMULA_KEYS), TAINT_ITEM_EXTRA);
+      });
+    };
+    const propagators = ((): TaintSpec['propagators'] => {
+      const v = r['pattern-propagators'];
+      if (v === undefined) return [];
+      if (!Array.isArray(v)) bad('`pattern-propagators` is a list', 'pattern-propagators');
+      return (v as unknown[]).map((item, i) => {
+        const p = [...path, 'pattern-propagators', i];
+        const o = reader.mapping(item, p, ['from', 'to'], [...FORMULA_KEYS, 'replace-labels', 'label', 'requires', 'by-side-effect']);
+        const rest: Obj = {};
+        for (const k of FORMULA_KEYS) if (o[k] !== undefined) rest[k] = o[k];
+        return { formula: reader.formula(rest, p), from: reader.metavariableName(o['from'], [...p, 'from']), to: reader.metavariableName(o['to'], [...p, 'to']) };
+      });
+    })();
+    return { ...base, taint: { sources: list('pattern-sources', true), sinks: list('pattern-sinks', true), sanitizers: list('pattern-sanitizers', false), propagators } };
+  }
+  for (const k of ['pattern-sources', 'pattern-sinks', 'pattern-sanitizers', 'pattern-propagators']) {
+    if (r[k] !== undefined) bad(`"${k}" needs \`mode: taint\``, k);
+  }
+  const present = FORMULA_KEYS.filter((k) => r[k] !== undefined);
+  if (present.length !== 1) bad(present.length === 0 ? 'needs one of pattern, patterns, pattern-either or pattern-regex' : `has both ${present.join(' and ')}; use one`);
+  if (grammars.length === 0 && present[0] !== 'pattern-regex') {
+    // a generic rule: only pattern-regex (and patterns of regexes) are evaluated
+    const f = reader.operator(present[0]!, r[present[0]!], [...path, present[0]!]);
+    if (!regexOnly(f)) bad('a generic rule can only use pattern-regex (vigil has no generic-code matcher); run it with --engine semgrep');
+    return { ...base, formula: f };
+  }
+  return { ...base, formula: reader.operator(present[0]!, r[present[0]!], [...path, present[0]!]) };
+}
+
+function regexOnly(f: Formula): boolean {
+  switch (f.op) {
+    case 'regex':
+      return true;
+    case 'pattern':
+      return false;
+    case 'either':
+      return f.items.every(regexOnly);
+    case 'all':
+      return [...f.positives, ...f.insides, ...f.negatives, ...f.notInsides].every(regexOnly) && f.conditions.every((c) => c.op !== 'metavariable-pattern');
+  }
+}
+
+function readPaths(v: unknown, bad: (problem: string, key?: string) => never): CodeRule['paths'] {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad('`paths` is a mapping with include and/or exclude', 'paths');
+  const o = v as Obj;
+  const out: { include?: string[]; exclude?: string[] } = {};
+  for (const k of Object.keys(o)) {
+    if (k !== 'include' && k !== 'exclude') bad(`paths: unknown key "${k}" (include or exclude)`, 'paths');
+    const list = o[k];
+    if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) bad(`paths.${k} is a list of globs`, 'paths');
+    out[k as 'include' | 'exclude'] = list as string[];
+  }
+  return out;
+}
+
+/** PCRE/Python regex syntax → JavaScript: named groups, leading inline flags, \A and \Z. */
+export function toJsRegex(source: string, anchored: boolean): RegExp {
+  let s = source;
+  let flags = '';
+  const inline = /^\(\?([imsx]+)\)/.exec(s);
+  if (inline) {
+    s = s.slice(inline[0].length);
+    for (const f of inline[1]!) {
+      if (f === 'x') throw new Error('the (?x) verbose flag is not supported');
+      if (!flags.includes(f)) flags += f;
+    }
+  }
+  s = s.replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>').replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>').replace(/\\A/g, '^').replace(/\\Z/g, '$');
+  if (anchored) s = `^(?:${s})`;
+  // pattern-regex runs over the whole file in multiline mode; metavariable-regex is Python's re.match
+  const set = new Set(flags);
+  if (!anchored) {
+    set.add('g');
+    set.add('m');
+  }
+  return new RegExp(s, [...set].join(''));
+}
+
+/** Why a metavariable-comparison expression is not one vigil evaluates, or undefined. */
+export function comparisonProblem(expr: string): string | undefined {
+  const stripped = expr
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '0')
+    .replace(/\$[A-Z_][A-Z0-9_]*/g, '0')
+    .replace(/\b(?:int|str|float|re\.match|len|and|or|not|in|True|False)\b/g, ' ');
+  if (/[^0-9.\s()<>=!+\-*/%,\[\]]/.test(stripped)) return `comparison "${expr}" uses something vigil does not evaluate (supported: metavariables, numbers, strings, int(), str(), float(), len(), re.match(), comparisons, + - * / %, and/or/not, in)`;
+  return undefined;
+}
+
+function oneLine(s: string): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
+
+/** ` (did you mean "x"?)` for a near miss. */
+function suggest(word: string, options: string[]): string {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const o of options) {
+    const d = distance(word, o);
+    if (d < bestD) {
+      bestD = d;
+      best = o;
+    }
+  }
+  return best ? ` (did you mean "${best}"?)` : '';
+}
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return dp[a.length]![b.length]!;
+}
