@@ -42,6 +42,7 @@ export function toJsonReport(report: ScanReport): Record<string, unknown> {
         status: p.status,
         error: p.error,
         findings: p.findings,
+        notes: p.notes ?? [],
       })),
     },
     findings: report.findings.map(toJsonFinding),
