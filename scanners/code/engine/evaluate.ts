@@ -38,6 +38,19 @@ export function compiledPattern(source: string, language: CodeLanguage): Compile
   return c;
 }
 
+/**
+ * The pattern for a grammar, or undefined when it does not parse there: a JSX pattern in a rule
+ * for `typescript` is checked at load against .tsx's grammar and simply cannot occur in .ts files.
+ */
+export function patternFor(source: string, language: CodeLanguage): CompiledPattern | undefined {
+  try {
+    return compiledPattern(source, language);
+  } catch (e) {
+    if (e instanceof PatternError) return undefined;
+    throw e;
+  }
+}
+
 /** ast-grep rejects some loose forms (a selector its context lacks): those fall back to the kind. */
 function nativeWorks(rule: NativeRule, language: CodeLanguage): boolean {
   try {
@@ -87,7 +100,7 @@ export class FileScope {
         list.push(p);
         byKind.set(k, list);
       }
-      if (p.native && p.root.t !== 'seq') any.push(p.native);
+      if (p.native && p.root.t === 'node') any.push(p.native);
       else for (const k of p.kinds) kindOnly.add(k);
     }
     for (const k of kindOnly) any.push({ kind: k });
@@ -123,10 +136,11 @@ export class FileScope {
     }
     if (p.kinds.length === 0) return [];
     const out: Match[] = [];
-    const candidates = [within, ...within.findAll({ rule: p.native && p.root.t !== 'seq' ? p.native : { kind: p.kinds[0]! } } as never)];
+    const rule = p.native && p.root.t === 'node' ? p.native : { any: p.kinds.map((k) => ({ kind: k })) };
+    const candidates = [within, ...within.findAll({ rule } as never)];
     const seen = new Set<number>();
     for (const node of candidates) {
-      if (kindOf(node) !== p.kinds[0]) continue;
+      if (!p.kinds.includes(kindOf(node))) continue;
       const at = node.range().start.index * 31 + node.range().end.index;
       if (seen.has(at)) continue;
       seen.add(at);
@@ -212,8 +226,10 @@ export function formulaPatterns(f: Formula): string[] {
 /** Whether a formula can match at all in a file with these words (positive parts only). */
 function feasible(f: Formula, scope: FileScope, language: CodeLanguage | undefined): boolean {
   switch (f.op) {
-    case 'pattern':
-      return language !== undefined && scope.feasible(compiledPattern(f.source, language));
+    case 'pattern': {
+      const p = language ? patternFor(f.source, language) : undefined;
+      return p !== undefined && scope.feasible(p);
+    }
     case 'regex':
       return true;
     case 'either':
@@ -240,9 +256,10 @@ export class Evaluator {
 
   formula(f: Formula, within?: SgNode): Match[] {
     switch (f.op) {
-      case 'pattern':
-        if (!this.language) return [];
-        return this.scope.matches(compiledPattern(f.source, this.language), within);
+      case 'pattern': {
+        const p = this.language ? patternFor(f.source, this.language) : undefined;
+        return p ? this.scope.matches(p, within) : [];
+      }
       case 'regex':
         return this.scope.regexMatches(f.regex, within);
       case 'either':
@@ -419,7 +436,12 @@ export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): File
   if (live.length === 0) return result;
   if (language) {
     const patterns = new Map<string, CompiledPattern>();
-    for (const r of live) for (const s of rulePatterns(r)) if (!patterns.has(s)) patterns.set(s, compiledPattern(s, language));
+    for (const r of live) {
+      for (const s of rulePatterns(r)) {
+        const p = patterns.has(s) ? undefined : patternFor(s, language);
+        if (p) patterns.set(s, p);
+      }
+    }
     scope.prepare([...patterns.values()]);
     const err = firstError(scope.tree);
     if (err) result.parseProblem = { path: file.relPath, language, line: err.line + 1, problem: `does not parse cleanly as ${language} (from line ${err.line + 1}); matches in the broken part may be missed` };

@@ -90,6 +90,12 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
       return matchDeep(p.inner, t, b);
     case 'seq':
       return undefined;
+    case 'alt':
+      for (const o of p.options) {
+        const r = matchNode(o, t, b);
+        if (r) return r;
+      }
+      return undefined;
     case 'node': {
       const kind = kindOf(t);
       if (kind !== p.kind) {

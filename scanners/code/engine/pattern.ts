@@ -26,7 +26,9 @@ export type PNode =
   /** A grammar node: its kind, its text when it is a leaf, its significant children. */
   | { t: 'node'; kind: string; text?: string; children: PNode[] }
   /** Several statements in a row (`a(); ...; b()`), matched against any statement list. */
-  | { t: 'seq'; items: PNode[] };
+  | { t: 'seq'; items: PNode[] }
+  /** Readings of an ambiguous pattern (Go's `pkg.F(x)` is a call or a conversion): any may match. */
+  | { t: 'alt'; options: PNode[] };
 
 /** A pattern ready to match. */
 export interface CompiledPattern {
@@ -73,7 +75,7 @@ export function compilePattern(source: string, language: CodeLanguage): Compiled
   const root = toPNode(parsed.nodes, language, deep);
   const tokens = [...new Set(collectTokens(root))];
   const first = root.t === 'seq' ? root.items[0]! : root;
-  const kinds = first.t === 'node' ? [first.kind] : [];
+  const kinds = first.t === 'node' ? [first.kind] : first.t === 'alt' ? first.options.flatMap((o) => (o.t === 'node' ? [o.kind] : [])) : [];
   const native = root.t === 'node' ? nativeRule(dollar, root, parsed, language) : undefined;
   return { source, language, root, tokens, kinds, ...(native ? { native } : {}) };
 }
@@ -127,7 +129,9 @@ const CONTEXTS: Record<CodeLanguage, string[]> = {
 
 function parseWithContext(code: string, language: CodeLanguage): Parsed {
   const alone = parseSource(language, code).root();
-  if (!hasError(alone)) return { nodes: unwrapRoot(alone) };
+  // `key: value` parses as a label in JavaScript; a pattern author means an object property
+  const label = significant(alone.children()).length === 1 && kindOf(significant(alone.children())[0]!) === 'labeled_statement';
+  if (!hasError(alone) && !label) return { nodes: unwrapRoot(alone) };
   for (const ctx of CONTEXTS[language]) {
     const at = ctx.indexOf('@@');
     const body = language === 'python' ? code.replace(/\n/g, '\n    ') : code;
@@ -137,6 +141,7 @@ function parseWithContext(code: string, language: CodeLanguage): Parsed {
     const nodes = nodesCovering(root, at, at + body.length);
     if (nodes.length) return { nodes, context: ctx };
   }
+  if (label) return { nodes: unwrapRoot(alone) };
   throw new PatternError(`the pattern does not parse as ${language}${firstErrorHint(alone)}`);
 }
 
@@ -237,8 +242,42 @@ function convert(n: SgNode, language: CodeLanguage, deep: PNode[]): PNode {
   }
   const kids = significant(n.children());
   if (kids.length === 0) return { t: 'node', kind, text, children: [] };
+  if (kind === 'type_conversion_expression' && language === 'go') return goConversion(kids, language, deep);
   // a lone expression statement inside a block is matched as its expression
   return { t: 'node', kind, children: kids.map((c) => convert(c, language, deep)) };
+}
+
+/**
+ * Go reads `pkg.F(x)` with one argument as a conversion to type `pkg.F`; a pattern author means
+ * the call too (`exec.Command(...)`). Both readings are kept.
+ */
+function goConversion(kids: SgNode[], language: CodeLanguage, deep: PNode[]): PNode {
+  const asConversion: PNode = { t: 'node', kind: 'type_conversion_expression', children: kids.map((c) => convert(c, language, deep)) };
+  const [type, ...args] = kids;
+  if (!type) return asConversion;
+  let callee: PNode;
+  const tk = kindOf(type);
+  if (tk === 'qualified_type') {
+    const [pkg, name] = significant(type.children()).filter((c) => c.isNamed());
+    if (!pkg || !name) return asConversion;
+    callee = {
+      t: 'node',
+      kind: 'selector_expression',
+      children: [convertAs(pkg, 'identifier', language, deep), { t: 'node', kind: '.', text: '.', children: [] }, convertAs(name, 'field_identifier', language, deep)],
+    };
+  } else if (tk === 'type_identifier') {
+    callee = convertAs(type, 'identifier', language, deep);
+  } else {
+    return asConversion;
+  }
+  const call: PNode = { t: 'node', kind: 'call_expression', children: [callee, { t: 'node', kind: 'argument_list', children: args.map((a) => convert(a, language, deep)) }] };
+  return { t: 'alt', options: [call, asConversion] };
+}
+
+/** A leaf converted under the kind another reading of the grammar gives it. */
+function convertAs(n: SgNode, kind: string, language: CodeLanguage, deep: PNode[]): PNode {
+  const p = convert(n, language, deep);
+  return p.t === 'node' ? { ...p, kind } : p;
 }
 
 /** A string literal's content, without its quotes or prefixes (`"a"`, `'a'`, `` `a` ``, `r"a"`, `b'a'`). */
@@ -255,6 +294,8 @@ function collectTokens(p: PNode): string[] {
       return p.children.flatMap(collectTokens);
     case 'seq':
       return p.items.flatMap(collectTokens);
+    case 'alt':
+      return collectTokens(p.options[0]!);
     case 'deep':
       return collectTokens(p.inner);
     default:
@@ -341,5 +382,6 @@ function containsEllipsis(p: PNode): boolean {
   if (p.t === 'node') return p.children.some(containsEllipsis);
   if (p.t === 'deep') return containsEllipsis(p.inner);
   if (p.t === 'seq') return p.items.some(containsEllipsis);
+  if (p.t === 'alt') return p.options.some(containsEllipsis);
   return false;
 }

@@ -86,7 +86,15 @@ export async function loadRuleFiles(paths: readonly string[]): Promise<LoadedRul
   const ids = new Map<string, Where>();
   for (const file of await ruleFilesUnder(paths)) {
     const text = await readTextInput(file, 16 * 1024 * 1024);
-    const loaded = parseRuleFile(text, file);
+    let loaded: LoadedRules;
+    try {
+      loaded = parseRuleFile(text, file);
+    } catch (e) {
+      // one broken file costs its own rules, not the others'
+      if (!(e instanceof VigilError)) throw e;
+      out.problems.push(e);
+      continue;
+    }
     for (const r of loaded.rules) {
       const seen = ids.get(r.id);
       if (seen) {
@@ -219,14 +227,20 @@ class RuleReader {
   pattern(value: unknown, path: (string | number)[]): Formula {
     if (typeof value !== 'string' || !value.trim()) this.fail(path, 'a pattern is a non-empty string of code');
     const source = value as string;
+    // valid when some grammar of the rule reads it: a JSX pattern in a `typescript` rule parses for .tsx only
+    let firstError: PatternError | undefined;
+    let parsed = false;
     for (const g of this.grammars) {
       try {
         compilePattern(source, g);
+        parsed = true;
+        break;
       } catch (e) {
-        if (e instanceof PatternError) this.fail(path, `invalid pattern "${oneLine(source)}": ${e.message}`);
-        throw e;
+        if (!(e instanceof PatternError)) throw e;
+        firstError ??= e;
       }
     }
+    if (!parsed && firstError) this.fail(path, `invalid pattern "${oneLine(source)}": ${firstError.message}`);
     return { op: 'pattern', source, where: this.where(path) };
   }
 
