@@ -10,9 +10,12 @@ import { redactSecrets } from '../../src/util/redact.js';
 import { loadRuleFiles, type CodeRule } from './engine/rules.js';
 import { bundledRulesDir } from './bundled.js';
 import { describeSkips, pathFilter, walkSourceFiles, type SkipReason } from './files.js';
-import type { RuleMatch, SourceFile } from './types.js';
+import type { RuleMatch, RuleProblem, SourceFile } from './types.js';
 
 export const CODE_SCANNER_ID = 'code';
+
+/** Below this much source, worker threads cost more to start than they save. */
+const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
 
 /** Options of the `code` scanner (config `options:` or CLI flags). */
 export interface CodeOptions {
@@ -87,31 +90,53 @@ export class CodeScanner implements Scanner {
       }
       if (r.exitCode >= 2) throw new VigilError('VIGIL_ERR_SEMGREP', `semgrep stopped short (exit ${r.exitCode}); findings so far are kept, and none is marked fixed`);
     } else {
-      const { evaluateFile } = await import('./engine/evaluate.js');
       const unparsed: string[] = [];
       const ruleNotes = new Set<string>();
-      const filters = new Map<CodeRule, (p: string) => boolean>();
-      for (const r of loaded.rules) filters.set(r, r.paths ? pathFilter(r.paths.include, r.paths.exclude) : () => true);
-      let done = 0;
-      for (const f of files) {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        if (++done % 200 === 0) ctx.progress(`${done}/${files.length} files`);
-        const rules = loaded.rules.filter((r) => (f.language ? r.grammars.includes(f.language) : r.grammars.length === 0) && filters.get(r)!(f.relPath));
-        if (rules.length === 0) continue;
-        const res = evaluateFile(rules, f);
-        for (const p of res.problems) {
-          const key = `${p.ruleId ?? ''}\u0000${p.problem}`;
-          if (ruleNotes.has(key)) continue;
-          ruleNotes.add(key);
-          note(`rule ${p.ruleId ?? '?'} could not be evaluated${p.source ? ` (${p.source.file}:${p.source.line})` : ''} on ${f.relPath}: ${p.problem}`);
+      const noteProblem = (p: RuleProblem, where: string) => {
+        const key = `${p.ruleId ?? ''}\u0000${p.problem}`;
+        if (ruleNotes.has(key)) return;
+        ruleNotes.add(key);
+        note(`rule ${p.ruleId ?? '?'} could not be evaluated${p.source ? ` (${p.source.file}:${p.source.line})` : ''}${where}: ${p.problem}`);
+      };
+      const codeFiles = files.filter((f) => f.language !== undefined);
+      const codeBytes = codeFiles.reduce((n, f) => n + f.text.length, 0);
+      if (codeBytes >= WORKER_THRESHOLD_BYTES && import.meta.url.endsWith('.js')) {
+        // big trees: both cores, on worker threads that each load the rules once
+        const { evaluateInWorkers } = await import('./engine/pool.js');
+        ctx.progress(`${codeFiles.length} files on worker threads`);
+        const ruleFiles = [...new Set(loaded.rules.map((r) => r.source.file))];
+        const r = await evaluateInWorkers(ruleFiles, codeFiles, { signal: ctx.signal, onProgress: (n) => ctx.progress(`${n}/${codeFiles.length} files`) });
+        for (const p of r.problems) noteProblem(p, '');
+        for (const p of r.parseProblems) unparsed.push(`${p.path}:${p.line}`);
+        for (const m of r.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'embedded');
+      } else {
+        const { evaluateFile } = await import('./engine/evaluate.js');
+        const filters = new Map<CodeRule, (p: string) => boolean>();
+        for (const r of loaded.rules) filters.set(r, r.paths ? pathFilter(r.paths.include, r.paths.exclude) : () => true);
+        let done = 0;
+        for (const f of codeFiles) {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          if (++done % 200 === 0) ctx.progress(`${done}/${codeFiles.length} files`);
+          const rules = loaded.rules.filter((r) => r.grammars.includes(f.language!) && filters.get(r)!(f.relPath));
+          if (rules.length === 0) continue;
+          const res = evaluateFile(rules, f);
+          for (const p of res.problems) noteProblem(p, ` on ${f.relPath}`);
+          if (res.parseProblem) unparsed.push(`${f.relPath}:${res.parseProblem.line}`);
+          for (const m of res.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'embedded');
         }
-        if (res.parseProblem) unparsed.push(`${f.relPath}:${res.parseProblem.line}`);
-        for (const m of res.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'embedded');
       }
       if (unparsed.length) note(`${unparsed.length} file(s) did not parse cleanly (matches in the broken parts may be missed): ${unparsed.slice(0, 20).join(', ')}${unparsed.length > 20 ? ', …' : ''}`);
     }
 
-    // SECRETS-PASS
+    if (wantSecrets) {
+      ctx.progress('secrets');
+      const { scanSecrets, secretFindings } = await import('./secrets/index.js');
+      for (const f of files) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        const hits = await scanSecrets(f);
+        if (hits.length) yield* secretFindings(hits.map((h) => ({ ...h, path: reportPath(h.path) })));
+      }
+    }
   }
 }
 

@@ -13,8 +13,8 @@ import type { SgNode } from '@ast-grep/napi';
 import type { CodeLanguage, ParseProblem, RuleMatch, RuleProblem, SourceFile } from '../types.js';
 import { evaluateComparison } from './comparison.js';
 import { parseSource } from './grammar.js';
-import { matchNode, matchSequence, spanOf, unify, type Bindings, type Match, type Span } from './match.js';
-import { compilePattern, kindOf, PatternError, type CompiledPattern, type NativeRule } from './pattern.js';
+import { kindM, matchNode, matchSequence, spanM, spanOf, textM, unify, type Bindings, type Match, type Span } from './match.js';
+import { compilePattern, kindOf, PatternError, significant, type CompiledPattern, type NativeRule } from './pattern.js';
 import type { CodeRule, Condition, Formula } from './rules.js';
 import { evaluateTaint } from './taint.js';
 
@@ -79,16 +79,42 @@ export class FileScope {
     return this.root;
   }
 
+  /** Words a pattern's match must contain one of (from metavariable-regex conditions), by pattern source. */
+  hints: ReadonlyMap<string, readonly string[]> = new Map();
+
+  /** Whether something narrows the pattern's candidates: an anchor word or a regex hint. */
+  selective(p: CompiledPattern): boolean {
+    return p.anchor !== undefined || this.hints.has(p.source);
+  }
+
   /** Whether the file has every word the pattern needs. */
   feasible(p: CompiledPattern): boolean {
     for (const w of p.tokens) if (!this.words.has(w)) return false;
     return true;
   }
 
-  /** Search the file once for all these patterns; their matches are cached for `matches`. */
-  prepare(patterns: readonly CompiledPattern[]): void {
-    const todo = patterns.filter((p) => !this.atoms.has(p.source) && this.feasible(p) && p.kinds.length > 0);
-    for (const p of patterns) if (!this.atoms.has(p.source) && !todo.includes(p)) this.atoms.set(p.source, []);
+  /**
+   * Search the file once for all these patterns; their matches are cached for `matches`. `hints`
+   * gives, for a pattern, words one of which its match must contain (from a metavariable-regex).
+   */
+  prepare(patterns: readonly CompiledPattern[], deferGeneric = false): void {
+    const hints = this.hints;
+    const text0 = this.file.text;
+    const hinted = (p: CompiledPattern) => {
+      const h = hints.get(p.source);
+      return !h || h.some((w) => text0.includes(w));
+    };
+    const todo: CompiledPattern[] = [];
+    for (const p of patterns) {
+      if (this.atoms.has(p.source)) continue;
+      if (!this.feasible(p) || p.kinds.length === 0 || !hinted(p)) {
+        this.atoms.set(p.source, []);
+        continue;
+      }
+      // a pattern nothing narrows (every call, every assignment) is searched only if its rule gets that far
+      if (deferGeneric && !this.selective(p)) continue;
+      todo.push(p);
+    }
     if (todo.length === 0) return;
     const byKind = new Map<string, CompiledPattern[]>();
     const any: unknown[] = [];
@@ -101,21 +127,40 @@ export class FileScope {
         byKind.set(k, list);
       }
       if (p.native && p.root.t === 'node') any.push(p.native);
-      else for (const k of p.kinds) kindOnly.add(k);
+      else for (const k of p.kinds) kindOnly.add(kindRule(k, p.anchor));
     }
-    for (const k of kindOnly) any.push({ kind: k });
+    for (const k of kindOnly) any.push(JSON.parse(k));
     const nodes = this.tree.findAll({ rule: { any } } as never);
     const seen = new Set<string>();
+    const siblings = new Map<number, SgNode[]>();
+    const siblingsOf = (parent: SgNode): SgNode[] => {
+      const id = parent.id();
+      let s = siblings.get(id);
+      if (!s) siblings.set(id, (s = significant(parent.children())));
+      return s;
+    };
     for (const node of nodes) {
-      const list = byKind.get(kindOf(node));
+      const list = byKind.get(kindM(node));
       if (!list) continue;
+      // the search found the node for one pattern; the others of its kind must at least contain their anchor word
+      let text: string | undefined;
       for (const p of list) {
+        if (p.anchor && list.length > 1) {
+          text ??= textM(node);
+          if (!hasWord(text, p.anchor)) continue;
+        }
+        const h = hints.get(p.source);
+        if (h) {
+          text ??= textM(node);
+          const t = text;
+          if (!h.some((w) => t.includes(w))) continue;
+        }
         if (p.root.t === 'seq') {
-          const m = matchSequence(p.root.items, node);
+          const m = matchSequence(p.root.items, node, undefined, siblingsOf);
           if (m) this.push(p.source, m, seen);
         } else {
           const b = matchNode(p.root, node);
-          if (b) this.push(p.source, { span: spanOf(node), bindings: b }, seen);
+          if (b) this.push(p.source, { span: spanM(node), bindings: b }, seen);
         }
       }
     }
@@ -136,7 +181,7 @@ export class FileScope {
     }
     if (p.kinds.length === 0) return [];
     const out: Match[] = [];
-    const rule = p.native && p.root.t === 'node' ? p.native : { any: p.kinds.map((k) => ({ kind: k })) };
+    const rule = p.native && p.root.t === 'node' ? p.native : { any: p.kinds.map((k) => JSON.parse(kindRule(k, p.anchor)) as unknown) };
     const candidates = [within, ...within.findAll({ rule } as never)];
     const seen = new Set<number>();
     for (const node of candidates) {
@@ -200,6 +245,84 @@ export class FileScope {
     }
     return { line: lo, column: offset - s[lo]! };
   }
+}
+
+/** Whether `word` occurs in `text` as a whole identifier-like word. */
+export function hasWord(text: string, word: string): boolean {
+  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+    const before = i === 0 ? '' : text[i - 1]!;
+    const after = text[i + word.length] ?? '';
+    if (!/[A-Za-z0-9_$]/.test(before) && !/[A-Za-z0-9_$]/.test(after)) return true;
+  }
+  return false;
+}
+
+const ruleHints = new WeakMap<CodeRule, Map<string, string[] | null>>();
+
+/**
+ * Semgrep's pre-filter, extended to metavariable-regex: in `patterns`, a positive `pattern` whose
+ * metavariable must match `^(md5|sha1)$` can only match code containing one of those words. For
+ * each pattern source, the words (null when some use of the pattern has no such condition).
+ */
+export function regexHints(rules: readonly CodeRule[]): Map<string, readonly string[]> {
+  const merged = new Map<string, string[] | null>();
+  for (const r of rules) {
+    let h = ruleHints.get(r);
+    if (!h) {
+      h = new Map();
+      type Cond = { name: string; words: string[] };
+      // conditions of an enclosing `patterns` filter what its positives match, through pattern-either too
+      const visit = (f: Formula, conds: Cond[] = []): void => {
+        if (f.op === 'pattern') {
+          let hint: string[] | undefined;
+          for (const c of conds) {
+            if (!new RegExp(`\\${c.name}(?![A-Z0-9_])`).test(f.source)) continue;
+            if (!hint || c.words.length < hint.length) hint = c.words;
+          }
+          const prev = h!.get(f.source);
+          h!.set(f.source, prev === null || !hint ? null : [...new Set([...(prev ?? []), ...hint])]);
+        } else if (f.op === 'either') f.items.forEach((i) => visit(i, conds));
+        else if (f.op === 'all') {
+          const own: Cond[] = [];
+          for (const c of f.conditions) {
+            if (c.op !== 'metavariable-regex') continue;
+            const words = literalAlternatives(c.regex);
+            if (words) own.push({ name: c.name, words });
+          }
+          for (const p of f.positives) visit(p, [...conds, ...own]);
+          [...f.insides, ...f.negatives, ...f.notInsides].forEach((i) => visit(i));
+        }
+      };
+      if (r.formula) visit(r.formula);
+      else for (const f of [...r.taint!.sources, ...r.taint!.sinks, ...r.taint!.sanitizers]) visit(f);
+      ruleHints.set(r, h);
+    }
+    for (const [s, words] of h) {
+      const prev = merged.get(s);
+      merged.set(s, prev === null || words === null ? null : [...new Set([...(prev ?? []), ...words])]);
+    }
+  }
+  const out = new Map<string, readonly string[]>();
+  for (const [s, words] of merged) if (words && words.length) out.set(s, words);
+  return out;
+}
+
+/** `^(md5|sha1)$`, `(['"])(des|rc4)\1` → the literal words one of which must occur; undefined when the regex is not that simple. */
+function literalAlternatives(re: RegExp): string[] | undefined {
+  if (re.flags.includes('i')) return undefined;
+  const src = re.source.replace(/^\^\(\?:/, '(').replace(/\)$/, ')');
+  const groups = [...src.matchAll(/\(((?:[A-Za-z0-9_]|\\\.)+(?:\|(?:[A-Za-z0-9_]|\\\.)+)*)\)([?*]|\{0)?/g)];
+  const plain = /^\^?\(?((?:[A-Za-z0-9_]|\\\.)+)\)?\$?\)?$/.exec(src);
+  if (plain) return [plain[1]!.replace(/\\\./g, '.')];
+  const usable = groups.filter((g) => !g[2] && g[1]!.includes('|'));
+  if (usable.length !== 1) return undefined;
+  const alts = usable[0]![1]!.split('|').map((w) => w.replace(/\\\./g, '.'));
+  return alts.every((w) => w.length > 0) ? alts : undefined;
+}
+
+/** A kind-only candidate search, narrowed to nodes whose text holds the pattern's anchor word (as JSON, to dedupe). */
+function kindRule(kind: string, anchor: string | undefined): string {
+  return JSON.stringify(anchor ? { kind, regex: `(^|[^A-Za-z0-9_$])${anchor.replace(/\$/g, '\\$')}([^A-Za-z0-9_$]|$)` } : { kind });
 }
 
 /** What evaluating rules on a file gives. */
@@ -269,20 +392,45 @@ export class Evaluator {
     }
   }
 
+  /** Whether a formula's candidates are narrowed (so it is cheap to evaluate first). */
+  private selective(f: Formula): boolean {
+    switch (f.op) {
+      case 'pattern': {
+        const p = this.language ? patternFor(f.source, this.language) : undefined;
+        return p === undefined || this.scope.selective(p);
+      }
+      case 'regex':
+        return true;
+      case 'either':
+        return f.items.every((i) => this.selective(i));
+      case 'all':
+        return [...f.positives, ...f.insides].some((i) => this.selective(i));
+    }
+  }
+
   private all(f: Extract<Formula, { op: 'all' }>, within?: SgNode): Match[] {
+    // the narrow parts first: when one finds nothing, the broad ones are never searched
+    const contexts: Match[][] = [];
+    const insides = [...f.insides].sort((a, b) => Number(this.selective(b)) - Number(this.selective(a)));
+    for (const inside of insides.filter((i) => this.selective(i))) {
+      const ms = this.formula(inside, within);
+      if (ms.length === 0) return [];
+      contexts.push(ms);
+    }
     let result: Match[] | undefined;
-    for (const p of f.positives) {
+    const positives = [...f.positives].sort((a, b) => Number(this.selective(b)) - Number(this.selective(a)));
+    for (const p of positives) {
       const ms = this.formula(p, within);
       result = result === undefined ? ms : intersect(result, ms);
       if (result.length === 0) return [];
     }
-    for (const inside of f.insides) {
+    for (const inside of insides.filter((i) => !this.selective(i))) {
       const ms = this.formula(inside, within);
-      if (result === undefined) {
-        result = ms;
-        continue;
-      }
-      result = keepInside(result, ms);
+      if (ms.length === 0) return [];
+      contexts.push(ms);
+    }
+    for (const ms of contexts) {
+      result = result === undefined ? ms : keepInside(result, ms);
       if (result.length === 0) return [];
     }
     let out = result ?? [];
@@ -442,6 +590,7 @@ export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): File
         if (p) patterns.set(s, p);
       }
     }
+    scope.hints = regexHints(live);
     scope.prepare([...patterns.values()]);
     const err = firstError(scope.tree);
     if (err) result.parseProblem = { path: file.relPath, language, line: err.line + 1, problem: `does not parse cleanly as ${language} (from line ${err.line + 1}); matches in the broken part may be missed` };

@@ -4,7 +4,7 @@
  * backtracks, `"..."` matches any string literal, `<... P ...>` matches a node containing P.
  */
 import type { SgNode } from '@ast-grep/napi';
-import { kindOf, significant, stringContent, STRING_KINDS, type PNode } from './pattern.js';
+import { JSX_ELEMENTS, kindOf, significant, stringContent, STRING_KINDS, type PNode } from './pattern.js';
 
 /** Where a piece of code is: offsets in UTF-16 units (for containment) and 0-based line/column (for reports). */
 export interface Span {
@@ -33,6 +33,50 @@ export interface Match {
 }
 
 const EMPTY: Bindings = new Map();
+
+interface NodeFacts {
+  kind?: string;
+  sig?: SgNode[];
+  text?: string;
+  span?: Span;
+}
+
+/**
+ * What has been read of a node through napi (each read crosses into native code). A candidate is
+ * tried against every pattern of its kind; its children come back as the same wrapper objects
+ * from here, so each fact is read once per node, however many patterns look at it.
+ */
+const facts = new WeakMap<SgNode, NodeFacts>();
+
+function factsOf(t: SgNode): NodeFacts {
+  let f = facts.get(t);
+  if (!f) facts.set(t, (f = {}));
+  return f;
+}
+
+/** The node's kind, read once. */
+export function kindM(t: SgNode): string {
+  const f = factsOf(t);
+  return (f.kind ??= kindOf(t));
+}
+
+/** The node's significant children, read once (the same wrappers every time). */
+export function sigM(t: SgNode): SgNode[] {
+  const f = factsOf(t);
+  return (f.sig ??= significant(t.children(), kindM));
+}
+
+/** The node's text, read once. */
+export function textM(t: SgNode): string {
+  const f = factsOf(t);
+  return (f.text ??= t.text());
+}
+
+/** The node's span, read once. */
+export function spanM(t: SgNode): Span {
+  const f = factsOf(t);
+  return (f.span ??= spanOf(t));
+}
 
 export function spanOf(n: SgNode): Span {
   const r = n.range();
@@ -81,11 +125,11 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
   switch (p.t) {
     case 'mv':
       if (p.name === '$_') return b;
-      return bind(b, p.name, { text: t.text(), span: spanOf(t), node: t });
+      return bind(b, p.name, { text: textM(t), span: spanM(t), node: t });
     case 'ellipsis':
       return b;
     case 'anystr':
-      return STRING_KINDS.has(kindOf(t)) && !hasSubstitution(t) ? b : undefined;
+      return STRING_KINDS.has(kindM(t)) && !hasSubstitution(t) ? b : undefined;
     case 'deep':
       return matchDeep(p.inner, t, b);
     case 'seq':
@@ -97,27 +141,80 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
       }
       return undefined;
     case 'node': {
-      const kind = kindOf(t);
+      const kind = kindM(t);
+      if (JSX_ELEMENTS.has(p.kind)) return matchJsx(p, t, b);
       if (kind !== p.kind) {
         // an expression pattern matches the statement that is only that expression
         if (kind === 'expression_statement' || kind === 'parenthesized_expression') {
-          const inner = significant(t.children());
+          const inner = sigM(t);
           if (inner.length === 1) return matchNode(p, inner[0]!, b);
+        }
+        if (p.kind === 'assignment_expression') {
+          // `$X = v` matches `const x = v` / `let x: T = v` / Java's `T x = v`
+          if (kind === 'variable_declarator') {
+            const parts = sigM(t).filter((c) => !TYPE_KINDS.has(kindM(c)));
+            return matchList(p.children, parts, b, t);
+          }
+          const single = soleDeclarator(t);
+          if (single) return matchNode(p, single, b);
         }
         return undefined;
       }
       if (p.text !== undefined) {
-        if (STRING_KINDS.has(kind)) return stringContent(t.text()) === p.text ? b : undefined;
-        return t.text() === p.text ? b : undefined;
+        if (STRING_KINDS.has(kind)) return stringContent(textM(t)) === p.text ? b : undefined;
+        return textM(t) === p.text ? b : undefined;
       }
-      return matchList(p.children, significant(t.children()), b, t);
+      return matchList(p.children, sigM(t), b, t);
     }
   }
 }
 
+/**
+ * A JSX element pattern: the same element name, and each attribute of the pattern matched by a
+ * different attribute of the element, in any order; the element may have more attributes and
+ * children (Semgrep's reading of JSX patterns).
+ */
+function matchJsx(p: Extract<PNode, { t: 'node' }>, t: SgNode, b: Bindings): Bindings | undefined {
+  if (!JSX_ELEMENTS.has(kindM(t))) return undefined;
+  const named = (kids: SgNode[]) => kids.filter((c) => c.isNamed());
+  const pk = p.children.filter((c) => !(c.t === 'node' && c.text !== undefined && /^(<|>|\/>|\/)$/.test(c.text)));
+  const [pname, ...pattrs] = pk;
+  const [tname, ...tattrs] = named(sigM(t));
+  if (!pname || !tname) return undefined;
+  const start = matchNode(pname, tname, b);
+  if (!start) return undefined;
+  const wanted = pattrs.filter((a) => a.t !== 'ellipsis');
+  const used = new Set<number>();
+  const place = (i: number, cur: Bindings): Bindings | undefined => {
+    if (i === wanted.length) return cur;
+    for (let j = 0; j < tattrs.length; j++) {
+      if (used.has(j)) continue;
+      const r = matchNode(wanted[i]!, tattrs[j]!, cur);
+      if (!r) continue;
+      used.add(j);
+      const done = place(i + 1, r);
+      if (done) return done;
+      used.delete(j);
+    }
+    return undefined;
+  };
+  return place(0, start);
+}
+
+/** Type annotations a declaration may carry that an assignment pattern does not mention. */
+const TYPE_KINDS = new Set(['type_annotation', 'type_identifier', 'generic_type', 'integral_type', 'floating_point_type', 'boolean_type', 'array_type', 'scoped_type_identifier']);
+const DECLARATIONS = new Set(['lexical_declaration', 'variable_declaration', 'local_variable_declaration', 'field_declaration']);
+
+/** The declarator of a declaration that declares exactly one name. */
+function soleDeclarator(t: SgNode): SgNode | undefined {
+  if (!DECLARATIONS.has(kindM(t))) return undefined;
+  const ds = t.children().filter((c) => kindM(c) === 'variable_declarator');
+  return ds.length === 1 ? ds[0] : undefined;
+}
+
 function hasSubstitution(t: SgNode): boolean {
   return t.children().some((c) => {
-    const k = kindOf(c);
+    const k = kindM(c);
     return k === 'template_substitution' || k === 'interpolation';
   });
 }
@@ -136,7 +233,36 @@ function matchDeep(inner: PNode, t: SgNode, b: Bindings): Bindings | undefined {
 
 /** Match a list of patterns (with ellipses) against all of a list of nodes. */
 export function matchList(ps: readonly PNode[], ts: readonly SgNode[], b: Bindings, parent?: SgNode): Bindings | undefined {
+  if (!hasEllipsis(ps)) {
+    // fixed length: reject on length, kinds and leaf texts before binding anything
+    if (ps.length !== ts.length) return undefined;
+    for (let i = 0; i < ps.length; i++) if (!couldMatch(ps[i]!, ts[i]!)) return undefined;
+  }
   return listFrom(ps, 0, ts, 0, b, parent, true)?.b;
+}
+
+const ellipsisLists = new WeakMap<readonly PNode[], boolean>();
+
+function hasEllipsis(ps: readonly PNode[]): boolean {
+  let r = ellipsisLists.get(ps);
+  if (r === undefined) ellipsisLists.set(ps, (r = ps.some((p) => p.t === 'ellipsis')));
+  return r;
+}
+
+/** Kinds a node of another kind may still match through (statement unwrapping, declarations). */
+const LENIENT_KINDS = new Set(['expression_statement', 'parenthesized_expression', 'variable_declarator', ...DECLARATION_KINDS()]);
+
+function DECLARATION_KINDS(): string[] {
+  return ['lexical_declaration', 'variable_declaration', 'local_variable_declaration', 'field_declaration'];
+}
+
+/** A cheap necessary condition for `matchNode(p, t)`: same kind (or a lenient one) and, for a leaf, the same text. */
+function couldMatch(p: PNode, t: SgNode): boolean {
+  if (p.t !== 'node') return true;
+  const k = kindM(t);
+  if (k !== p.kind) return LENIENT_KINDS.has(k);
+  if (p.text !== undefined && !STRING_KINDS.has(k)) return textM(t) === p.text;
+  return true;
 }
 
 /**
@@ -155,7 +281,9 @@ export function listFrom(
   if (i === ps.length) return !whole || j === ts.length ? { b, end: j } : undefined;
   const p = ps[i]!;
   if (p.t === 'ellipsis') {
-    for (let k = j; k <= ts.length; k++) {
+    // a sequence's trailing `...` is the rest of the block (Semgrep's `X; ...` as a context)
+    const from = !whole && i === ps.length - 1 ? ts.length : j;
+    for (let k = from; k <= ts.length; k++) {
       let next: Bindings | undefined = b;
       if (p.name) {
         const taken = ts.slice(j, k);
@@ -178,16 +306,19 @@ export function listFrom(
  * A statement sequence starting at `first`: its siblings from there on must match the items in
  * order (with ellipses); the match spans from `first` to the last statement matched.
  */
-export function matchSequence(items: readonly PNode[], candidate: SgNode, b: Bindings = EMPTY): Match | undefined {
+export function matchSequence(items: readonly PNode[], candidate: SgNode, b: Bindings = EMPTY, siblingsOf?: (parent: SgNode) => SgNode[]): Match | undefined {
+  // the first item must match the candidate itself before any sibling is looked at (big blocks are long)
+  if (items[0] && items[0].t !== 'ellipsis' && !matchNode(items[0], candidate, b)) return undefined;
   let first = candidate;
   let parent = first.parent();
   // the candidate is an expression; the statement holding it is what sits in the list
-  while (parent && (kindOf(parent) === 'expression_statement')) {
+  // (a declarator's statement too: `const a = f()` is the statement a sequence item `$A = f()` sits in)
+  while (parent && (kindOf(parent) === 'expression_statement' || (DECLARATIONS.has(kindOf(parent)) && soleDeclarator(parent) !== undefined))) {
     first = parent;
     parent = first.parent();
   }
   if (!parent) return undefined;
-  const siblings = significant(parent.children());
+  const siblings = siblingsOf ? siblingsOf(parent) : significant(parent.children());
   const at = first.range().start.index;
   const j = siblings.findIndex((s) => s.range().start.index === at);
   if (j === -1) return undefined;

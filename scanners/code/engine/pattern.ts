@@ -39,6 +39,8 @@ export interface CompiledPattern {
   tokens: string[];
   /** Tree-sitter kinds a match can have (the root's kind; for a sequence, the first item's). */
   kinds: string[];
+  /** A word every candidate node's own text contains (for a sequence, its first statement's): narrows kind-only searches. */
+  anchor?: string;
   /** A looser ast-grep rule that finds every candidate (a superset); undefined when only the kind can. */
   native?: NativeRule;
 }
@@ -57,6 +59,12 @@ export const STRING_KINDS = new Set(['string', 'template_string', 'string_litera
 
 /** Wraps `expression_statement`-like single statements: the pattern is the expression inside. */
 const EXPRESSION_STATEMENTS = new Set(['expression_statement']);
+/** JSX element kinds a JSX pattern can match (an element with children is matched at its opening tag). */
+export const JSX_ELEMENTS = new Set(['jsx_self_closing_element', 'jsx_opening_element']);
+
+/** Grammars whose declarations (`variable_declarator`) an assignment pattern also matches. */
+const DECLARATOR_LANGUAGES = new Set<CodeLanguage>(['javascript', 'jsx', 'typescript', 'tsx', 'java']);
+
 /** Roots of a parsed file. */
 const ROOTS = new Set(['program', 'module', 'source_file']);
 
@@ -70,14 +78,23 @@ const PLACEHOLDER = 'VIGILPH';
  */
 export function compilePattern(source: string, language: CodeLanguage): CompiledPattern {
   const deep: PNode[] = [];
-  const dollar = rewrite(source, language, deep);
+  let dollar = rewrite(source, language, deep);
+  if (language === 'python') dollar = pythonDictEllipses(dollar);
+  if (language === 'java') dollar = javaEllipses(dollar);
   const parsed = parseWithContext(expand(dollar, language), language);
   const root = toPNode(parsed.nodes, language, deep);
   const tokens = [...new Set(collectTokens(root))];
   const first = root.t === 'seq' ? root.items[0]! : root;
   const kinds = first.t === 'node' ? [first.kind] : first.t === 'alt' ? first.options.flatMap((o) => (o.t === 'node' ? [o.kind] : [])) : [];
-  const native = root.t === 'node' ? nativeRule(dollar, root, parsed, language) : undefined;
-  return { source, language, root, tokens, kinds, ...(native ? { native } : {}) };
+  // `$X = v` also matches a declaration `const x = v` (Java: `T x = v`), as in Semgrep
+  const assigns = kinds.includes('assignment_expression') && DECLARATOR_LANGUAGES.has(language);
+  if (assigns) kinds.push('variable_declarator');
+  // a JSX pattern matches elements with more attributes, in any order, with or without children
+  const jsx = kinds.some((k) => JSX_ELEMENTS.has(k));
+  if (jsx) for (const k of JSX_ELEMENTS) if (!kinds.includes(k)) kinds.push(k);
+  const native = root.t === 'node' && !assigns && !jsx ? nativeRule(dollar, root, parsed, language) : undefined;
+  const anchor = collectTokens(first, 2).sort((a, b) => b.length - a.length)[0];
+  return { source, language, root, tokens, kinds, ...(anchor ? { anchor } : {}), ...(native ? { native } : {}) };
 }
 
 /**
@@ -99,9 +116,47 @@ function rewrite(source: string, language: CodeLanguage, deep: PNode[]): string 
   s = s.replace(/(["'])\.\.\.\1/g, () => `${ex}${PLACEHOLDER}STR`);
   // `$...ARGS` → `$$$ARGS`
   s = s.replace(/\$\.\.\.([A-Z_][A-Z0-9_]*)/g, (_m, name: string) => `${ex}${ex}${ex}${name}`);
+  // `...` inside a template literal, next to a substitution or the closing backtick
+  s = s.replace(/\.\.\.(?=\$\{)/g, () => `${ex}${ex}${ex}`).replace(/(?<=\})\.\.\.(?=`)/g, () => `${ex}${ex}${ex}`);
   // a bare `...` (not a spread `...x`, which the grammar reads itself)
   s = s.replace(/\.\.\.(?![A-Za-z_$(\[{])/g, () => `${ex}${ex}${ex}`);
   return s;
+}
+
+/**
+ * Python has no bare element in a dict: `{..., "k": v, ...}` becomes `{$$$: $$$, "k": v, $$$: $$$}`,
+ * and `convert` turns such a pair back into one ellipsis.
+ */
+function pythonDictEllipses(code: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const at = code.indexOf('$$$', i);
+    if (at === -1) return out + code.slice(i);
+    const after = code.slice(at + 3);
+    const bare = /^\s*[,}]/.test(after);
+    const open = enclosingOpen(code, at);
+    const close = open === -1 ? -1 : matchingClose(code, open);
+    const isDict = open !== -1 && code[open] === '{' && close !== -1 && code.slice(open + 1, close).includes(':');
+    out += code.slice(i, at) + (bare && isDict ? '$$$: $$$' : '$$$');
+    i = at + 3;
+  }
+}
+
+/** The type Java's `(...)` parameters are parsed with, read back as one ellipsis. */
+const JAVA_ELLIPSIS_TYPE = 'VigilEllipsisType';
+
+/**
+ * Java needs `;` after a statement and a type before a parameter: a `...` statement becomes
+ * `$$$;`, and a method's `(...)` parameters `(VigilEllipsisType $$$)`; `convert` reads both back
+ * as one ellipsis.
+ */
+function javaEllipses(code: string): string {
+  return code
+    .replace(/^(\s*)\$\$\$\s*$/gm, (_m, indent: string) => `${indent}${JAVA_ELLIPSIS_TYPE} $$$;`)
+    // a block `{ ... }`, not an array initializer `new T[]{...}` / `= {...}`
+    .replace(/(^|[^\]=\s])(\s*)\{\s*\$\$\$\s*\}/g, (_m, before: string, space: string) => `${before}${space}{ ${JAVA_ELLIPSIS_TYPE} $$$; }`)
+    .replace(/([A-Za-z_$][\w$]*\s+[A-Za-z_$][\w$]*\s*)\(\s*\$\$\$\s*\)(\s*(?:throws\s+[\w$.,\s]+)?\{)/g, (_m, head: string, tail: string) => `${head}(${JAVA_ELLIPSIS_TYPE} $$$)${tail}`);
 }
 
 /** Metavariables for grammars whose expando is not `$`. */
@@ -118,10 +173,10 @@ interface Parsed {
 
 /** The contexts tried, in order, when a pattern does not parse alone. `@@` marks where it goes. */
 const CONTEXTS: Record<CodeLanguage, string[]> = {
-  javascript: ['({ @@ })', 'class VigilCtx { @@ }', '<vigil-ctx @@ />', 'function vigilCtx() { @@ }'],
-  jsx: ['({ @@ })', 'class VigilCtx { @@ }', '<vigil-ctx @@ />', 'function vigilCtx() { @@ }'],
-  typescript: ['({ @@ })', 'class VigilCtx { @@ }', 'function vigilCtx() { @@ }'],
-  tsx: ['({ @@ })', 'class VigilCtx { @@ }', '<vigil-ctx @@ />', 'function vigilCtx() { @@ }'],
+  javascript: ['(@@)', '({ @@ })', 'class VigilCtx { @@ }', '<vigil-ctx @@ />', 'function vigilCtx() { @@ }'],
+  jsx: ['(@@)', '({ @@ })', 'class VigilCtx { @@ }', '<vigil-ctx @@ />', 'function vigilCtx() { @@ }'],
+  typescript: ['(@@)', '({ @@ })', 'class VigilCtx { @@ }', 'function vigilCtx() { @@ }'],
+  tsx: ['(@@)', '({ @@ })', 'class VigilCtx { @@ }', '<vigil-ctx @@ />', 'function vigilCtx() { @@ }'],
   python: ['def vigil_ctx():\n    @@', 'class VigilCtx:\n    @@', 'vigil_ctx(@@)'],
   go: ['package vigilctx\nfunc vigilCtx() {\n@@\n}', 'package vigilctx\n@@', 'package vigilctx\nvar _ = vigilCtx{@@}'],
   java: ['class VigilCtx { void vigilCtx() { @@ } }', 'class VigilCtx { @@ }', 'class VigilCtx { void vigilCtx() { vigilCtx(@@); } }'],
@@ -199,12 +254,11 @@ function nodesCovering(root: SgNode, start: number, end: number): SgNode[] {
 }
 
 /** Children that take part in matching: no comments, no punctuation, no zero-width MISSING tokens. */
-export function significant(children: SgNode[]): SgNode[] {
+export function significant(children: SgNode[], kind: (n: SgNode) => string = kindOf): SgNode[] {
+  // an anonymous token's kind is its text, and no named kind is punctuation: one read per child
   return children.filter((c) => {
-    const k = kindOf(c);
-    if (COMMENTS.has(k)) return false;
-    if (!c.isNamed() && PUNCTUATION.has(c.text())) return false;
-    return true;
+    const k = kind(c);
+    return !COMMENTS.has(k) && !PUNCTUATION.has(k);
   });
 }
 
@@ -242,6 +296,19 @@ function convert(n: SgNode, language: CodeLanguage, deep: PNode[]): PNode {
   }
   const kids = significant(n.children());
   if (kids.length === 0) return { t: 'node', kind, text, children: [] };
+  if (language === 'java') {
+    // `$$$;` as a statement, and `(VigilEllipsisType $$$)` as parameters, are one ellipsis each
+    if ((kind === 'local_variable_declaration' || kind === 'field_declaration') && kids.some((c) => c.text() === JAVA_ELLIPSIS_TYPE)) return { t: 'ellipsis' };
+    if (kind === 'formal_parameter' && kids.some((c) => c.text() === JAVA_ELLIPSIS_TYPE)) {
+      const name = kids.find((c) => c.text() !== JAVA_ELLIPSIS_TYPE);
+      const mv = name ? convert(name, language, deep) : undefined;
+      return mv?.t === 'ellipsis' ? mv : { t: 'ellipsis' };
+    }
+  }
+  if (kind === 'pair' && language === 'python') {
+    const parts = kids.filter((c) => c.isNamed()).map((c) => convert(c, language, deep));
+    if (parts.length === 2 && parts.every((x) => x.t === 'ellipsis')) return { t: 'ellipsis' };
+  }
   if (kind === 'type_conversion_expression' && language === 'go') return goConversion(kids, language, deep);
   // a lone expression statement inside a block is matched as its expression
   return { t: 'node', kind, children: kids.map((c) => convert(c, language, deep)) };
@@ -287,25 +354,26 @@ export function stringContent(text: string): string {
 }
 
 /** Identifier-like words a match needs in the file: leaf texts of the pattern that are not metavariables. */
-function collectTokens(p: PNode): string[] {
+function collectTokens(p: PNode, min = 3): string[] {
   switch (p.t) {
     case 'node':
-      if (p.children.length === 0 && p.text !== undefined) return words(p.text);
-      return p.children.flatMap(collectTokens);
+      if (p.children.length === 0 && p.text !== undefined) return words(p.text, min);
+      return p.children.flatMap((c) => collectTokens(c, min));
     case 'seq':
-      return p.items.flatMap(collectTokens);
+      return p.items.flatMap((c) => collectTokens(c, min));
     case 'alt':
-      return collectTokens(p.options[0]!);
+      return collectTokens(p.options[0]!, min);
     case 'deep':
-      return collectTokens(p.inner);
+      return collectTokens(p.inner, min);
     default:
       return [];
   }
 }
 
-/** Words of at least 3 characters (short ones are in every file and filter nothing). */
-export function words(text: string): string[] {
-  return (text.match(/[A-Za-z_$][A-Za-z0-9_$]{2,}/g) ?? []).filter((w) => !w.startsWith('$'));
+/** Words of at least `min` characters (for the file pre-filter, short ones are in every file and filter nothing). */
+export function words(text: string, min = 3): string[] {
+  // `$where` and `$queryRawUnsafe` are names; only `$` + capital is a metavariable
+  return (text.match(new RegExp(`[A-Za-z_$][A-Za-z0-9_$]{${min - 1},}`, 'g')) ?? []).filter((w) => !/^\$[A-Z_]/.test(w));
 }
 
 /**

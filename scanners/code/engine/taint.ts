@@ -100,10 +100,11 @@ interface Event {
 export function evaluateTaint(spec: TaintSpec, ev: Evaluator): Match[] {
   const language = ev.language;
   if (!language) return [];
-  const sinks = spec.sinks.flatMap((f) => ev.formula(f));
-  if (sinks.length === 0) return [];
+  // sources are usually the narrow side (req.query, request.args); sinks are searched only when some exist
   const sources = spec.sources.flatMap((f) => ev.formula(f)).map((m) => m.span);
   if (sources.length === 0) return [];
+  const sinks = spec.sinks.flatMap((f) => ev.formula(f));
+  if (sinks.length === 0) return [];
   const sanitizers = spec.sanitizers.flatMap((f) => ev.formula(f)).map((m) => m.span);
   const shape = shapeFor(language);
   const tree = ev.scope.tree;

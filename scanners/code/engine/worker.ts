@@ -1,0 +1,55 @@
+/**
+ * A worker thread of the embedded engine: it loads the rule files once, then evaluates batches of
+ * files sent to it. Every few hundred files it asks V8 for a full collection, which is what frees
+ * the parse trees napi holds natively (V8 cannot see their size, so it would not hurry otherwise).
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ParseProblem, RuleMatch, RuleProblem, SourceFile } from '../types.js';
+import { evaluateFile } from './evaluate.js';
+import { loadRuleFiles, type CodeRule } from './rules.js';
+import { pathFilter } from '../files.js';
+
+export interface WorkerInit {
+  ruleFiles: string[];
+}
+
+export interface WorkerBatch {
+  id: number;
+  files: SourceFile[];
+}
+
+export interface WorkerResult {
+  id: number;
+  matches: RuleMatch[];
+  problems: RuleProblem[];
+  parseProblems: ParseProblem[];
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as (() => void) | undefined;
+const GC_EVERY_FILES = 200;
+
+const init = workerData as WorkerInit;
+const loaded = await loadRuleFiles(init.ruleFiles);
+const filters = new Map<CodeRule, (p: string) => boolean>(loaded.rules.map((r) => [r, r.paths ? pathFilter(r.paths.include, r.paths.exclude) : () => true]));
+let sinceGc = 0;
+
+parentPort!.on('message', (batch: WorkerBatch) => {
+  const out: WorkerResult = { id: batch.id, matches: [], problems: [], parseProblems: [] };
+  for (const f of batch.files) {
+    const rules = loaded.rules.filter((r) => (f.language ? r.grammars.includes(f.language) : r.grammars.length === 0) && filters.get(r)!(f.relPath));
+    if (rules.length === 0) continue;
+    const r = evaluateFile(rules, f);
+    out.matches.push(...r.matches);
+    out.problems.push(...r.problems);
+    if (r.parseProblem) out.parseProblems.push(r.parseProblem);
+    if (++sinceGc >= GC_EVERY_FILES && gc) {
+      gc();
+      sinceGc = 0;
+    }
+  }
+  parentPort!.postMessage(out);
+});
+parentPort!.postMessage({ ready: true });
