@@ -155,12 +155,14 @@ export class FileScope {
           const t = text;
           if (!h.some((w) => t.includes(w))) continue;
         }
-        if (p.root.t === 'seq') {
-          const m = matchSequence(p.root.items, node, undefined, siblingsOf);
-          if (m) this.push(p.source, m, seen);
+        const root = p.root;
+        if (root.t === 'seq') {
+          const items = root.items;
+          const m = matchSequence(items, node, undefined, siblingsOf);
+          if (m) this.push(p.source, { ...m, rematch: (seed) => matchSequence(items, node, seed)?.bindings }, seen);
         } else {
-          const b = matchNode(p.root, node);
-          if (b) this.push(p.source, { span: spanM(node), bindings: b }, seen);
+          const b = matchNode(root, node);
+          if (b) this.push(p.source, { span: spanM(node), bindings: b, rematch: (seed) => matchNode(root, node, seed) }, seen);
         }
       }
     }
@@ -316,6 +318,9 @@ function literalAlternatives(re: RegExp): string[] | undefined {
   if (plain) return [plain[1]!.replace(/\\\./g, '.')];
   const usable = groups.filter((g) => !g[2] && g[1]!.includes('|'));
   if (usable.length !== 1) return undefined;
+  // sound only when that group is the regex's one alternation: `(AES|(DES|RC4))` makes the inner one optional
+  const bars = (x: string) => (x.match(/(?<!\\)\|/g) ?? []).length;
+  if (bars(src) !== bars(usable[0]![1]!) || /\[[^\]]*\|/.test(src)) return undefined;
   const alts = usable[0]![1]!.split('|').map((w) => w.replace(/\\\./g, '.'));
   return alts.every((w) => w.length > 0) ? alts : undefined;
 }
@@ -434,13 +439,14 @@ export class Evaluator {
       if (result.length === 0) return [];
     }
     let out = result ?? [];
+    const agrees = (r: Match, m: Match) => unify(r.bindings, m.bindings) !== undefined || (m.rematch?.(r.bindings) !== undefined);
     for (const n of f.negatives) {
       const ms = this.formula(n, within);
-      out = out.filter((r) => !ms.some((m) => sameSpan(m.span, r.span) && unify(r.bindings, m.bindings)));
+      out = out.filter((r) => !ms.some((m) => sameSpan(m.span, r.span) && agrees(r, m)));
     }
     for (const n of f.notInsides) {
       const ms = this.formula(n, within);
-      out = out.filter((r) => !ms.some((m) => contains(m.span, r.span) && unify(r.bindings, m.bindings)));
+      out = out.filter((r) => !ms.some((m) => contains(m.span, r.span) && agrees(r, m)));
     }
     for (const n of f.notRegexes) {
       const ms = this.formula(n, within);

@@ -30,6 +30,12 @@ export type Bindings = ReadonlyMap<string, Binding>;
 export interface Match {
   span: Span;
   bindings: Bindings;
+  /**
+   * The same pattern matched again at the same place, starting from other bindings: a deep
+   * `<... $X ...>` binds the first node it meets, and a seeded match lets it find the one that
+   * agrees with `$X` bound elsewhere (used for pattern-not and pattern-not-inside).
+   */
+  rematch?: (seed: Bindings) => Bindings | undefined;
 }
 
 const EMPTY: Bindings = new Map();
@@ -129,7 +135,9 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
     case 'ellipsis':
       return b;
     case 'anystr':
-      return STRING_KINDS.has(kindM(t)) && !hasSubstitution(t) ? b : undefined;
+      if (!STRING_KINDS.has(kindM(t))) return undefined;
+      if (p.fstring) return /^[a-zA-Z]*[fF][a-zA-Z]*["']/.test(textM(t)) ? b : undefined;
+      return hasSubstitution(t) ? undefined : b;
     case 'deep':
       return matchDeep(p.inner, t, b);
     case 'seq':
@@ -164,7 +172,7 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
         if (STRING_KINDS.has(kind)) return stringContent(textM(t)) === p.text ? b : undefined;
         return textM(t) === p.text ? b : undefined;
       }
-      return matchList(p.children, sigM(t), b, t);
+      return matchList(p.children, omitUnmentioned(p, sigM(t)), b, t);
     }
   }
 }
@@ -199,6 +207,22 @@ function matchJsx(p: Extract<PNode, { t: 'node' }>, t: SgNode, b: Bindings): Bin
     return undefined;
   };
   return place(0, start);
+}
+
+/** Parts of a declaration a pattern may leave out and still match (Semgrep: unspecified means any). */
+const OMITTABLE = new Set(['modifiers', 'throws', 'marker_annotation', 'annotation', 'decorator', 'superclass', 'super_interfaces', 'type_parameters', 'accessibility_modifier', 'async']);
+const omittableCache = new WeakMap<PNode, ReadonlySet<string>>();
+
+/** The target's children without the omittable parts the pattern does not mention. */
+function omitUnmentioned(p: Extract<PNode, { t: 'node' }>, ts: SgNode[]): SgNode[] {
+  let mentioned = omittableCache.get(p);
+  if (!mentioned) {
+    mentioned = new Set(p.children.flatMap((c) => (c.t === 'node' && OMITTABLE.has(c.kind) ? [c.kind] : [])));
+    omittableCache.set(p, mentioned);
+  }
+  let drop = false;
+  for (const t of ts) if (OMITTABLE.has(kindM(t)) && !mentioned.has(kindM(t))) drop = true;
+  return drop ? ts.filter((t) => !OMITTABLE.has(kindM(t)) || mentioned.has(kindM(t))) : ts;
 }
 
 /** Type annotations a declaration may carry that an assignment pattern does not mention. */

@@ -11,7 +11,7 @@
  */
 import type { SgNode } from '@ast-grep/napi';
 import type { CodeLanguage } from '../types.js';
-import { expandoChar, parseSource } from './grammar.js';
+import { expandoChar, knownKinds, parseSource } from './grammar.js';
 
 /** A compiled pattern node. */
 export type PNode =
@@ -19,8 +19,8 @@ export type PNode =
   | { t: 'mv'; name: string }
   /** `...` or `$...X` in a list: zero or more items. */
   | { t: 'ellipsis'; name?: string }
-  /** `"..."`: any string literal. */
-  | { t: 'anystr' }
+  /** `"..."`: any string literal (`f"..."`: any Python f-string). */
+  | { t: 'anystr'; fstring?: true }
   /** `<... P ...>`: a node that contains a match of P (or is one). */
   | { t: 'deep'; inner: PNode }
   /** A grammar node: its kind, its text when it is a leaf, its significant children. */
@@ -59,6 +59,12 @@ export const STRING_KINDS = new Set(['string', 'template_string', 'string_litera
 
 /** Wraps `expression_statement`-like single statements: the pattern is the expression inside. */
 const EXPRESSION_STATEMENTS = new Set(['expression_statement']);
+/** Kinds that carry parts a pattern may omit (modifiers, annotations, throws): searched by kind. */
+const DECLARATION_ROOTS = new Set([
+  'method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'field_declaration',
+  'function_declaration', 'function_definition', 'class_definition', 'decorated_definition', 'method_definition', 'class', 'class_body',
+]);
+
 /** JSX element kinds a JSX pattern can match (an element with children is matched at its opening tag). */
 export const JSX_ELEMENTS = new Set(['jsx_self_closing_element', 'jsx_opening_element']);
 
@@ -85,14 +91,23 @@ export function compilePattern(source: string, language: CodeLanguage): Compiled
   const root = toPNode(parsed.nodes, language, deep);
   const tokens = [...new Set(collectTokens(root))];
   const first = root.t === 'seq' ? root.items[0]! : root;
-  const kinds = first.t === 'node' ? [first.kind] : first.t === 'alt' ? first.options.flatMap((o) => (o.t === 'node' ? [o.kind] : [])) : [];
+  const kinds =
+    first.t === 'node'
+      ? [first.kind]
+      : first.t === 'alt'
+        ? first.options.flatMap((o) => (o.t === 'node' ? [o.kind] : []))
+        : first.t === 'anystr'
+          ? knownKinds(language, [...STRING_KINDS])
+          : [];
   // `$X = v` also matches a declaration `const x = v` (Java: `T x = v`), as in Semgrep
   const assigns = kinds.includes('assignment_expression') && DECLARATOR_LANGUAGES.has(language);
   if (assigns) kinds.push('variable_declarator');
   // a JSX pattern matches elements with more attributes, in any order, with or without children
   const jsx = kinds.some((k) => JSX_ELEMENTS.has(k));
   if (jsx) for (const k of JSX_ELEMENTS) if (!kinds.includes(k)) kinds.push(k);
-  const native = root.t === 'node' && !assigns && !jsx ? nativeRule(dollar, root, parsed, language) : undefined;
+  // declarations match with modifiers, annotations and throws clauses the pattern leaves out; ast-grep would not
+  const declaration = first.t === 'node' && DECLARATION_ROOTS.has(first.kind);
+  const native = root.t === 'node' && !assigns && !jsx && !declaration ? nativeRule(dollar, root, parsed, language) : undefined;
   const anchor = collectTokens(first, 2).sort((a, b) => b.length - a.length)[0];
   return { source, language, root, tokens, kinds, ...(anchor ? { anchor } : {}), ...(native ? { native } : {}) };
 }
@@ -113,7 +128,7 @@ function rewrite(source: string, language: CodeLanguage, deep: PNode[]): string 
     s = `${s.slice(0, m.index)}${ex}${PLACEHOLDER}DEEP${deep.length - 1}${s.slice(m.index + m[0].length)}`;
   }
   // (function replacers: in a replacement string `$$` would mean one `$`)
-  s = s.replace(/(["'])\.\.\.\1/g, () => `${ex}${PLACEHOLDER}STR`);
+  s = s.replace(/(?<![\w$])([fF]?)(["'])\.\.\.\2/g, (_m, f: string) => `${ex}${PLACEHOLDER}${f ? 'FSTR' : 'STR'}`);
   // `$...ARGS` → `$$$ARGS`
   s = s.replace(/\$\.\.\.([A-Z_][A-Z0-9_]*)/g, (_m, name: string) => `${ex}${ex}${ex}${name}`);
   // `...` inside a template literal, next to a substitution or the closing backtick
@@ -156,7 +171,7 @@ function javaEllipses(code: string): string {
     .replace(/^(\s*)\$\$\$\s*$/gm, (_m, indent: string) => `${indent}${JAVA_ELLIPSIS_TYPE} $$$;`)
     // a block `{ ... }`, not an array initializer `new T[]{...}` / `= {...}`
     .replace(/(^|[^\]=\s])(\s*)\{\s*\$\$\$\s*\}/g, (_m, before: string, space: string) => `${before}${space}{ ${JAVA_ELLIPSIS_TYPE} $$$; }`)
-    .replace(/([A-Za-z_$][\w$]*\s+[A-Za-z_$][\w$]*\s*)\(\s*\$\$\$\s*\)(\s*(?:throws\s+[\w$.,\s]+)?\{)/g, (_m, head: string, tail: string) => `${head}(${JAVA_ELLIPSIS_TYPE} $$$)${tail}`);
+    .replace(/([A-Za-z_$][\w$]*\s+[A-Za-z_$][\w$]*\s*)\(\s*(\$\$\$[A-Z0-9_]*)\s*\)(\s*(?:throws\s+[\w$.,\s]+)?\{)/g, (_m, head: string, dots: string, tail: string) => `${head}(${JAVA_ELLIPSIS_TYPE} ${dots})${tail}`);
 }
 
 /** Metavariables for grammars whose expando is not `$`. */
@@ -278,6 +293,7 @@ function metavariable(text: string, language: CodeLanguage, deep: readonly PNode
   if (!name) return undefined;
   if (name === '_') return { t: 'mv', name: '$_' };
   if (name === `${PLACEHOLDER}STR`) return { t: 'anystr' };
+  if (name === `${PLACEHOLDER}FSTR`) return { t: 'anystr', fstring: true };
   const d = new RegExp(`^${PLACEHOLDER}DEEP(\\d+)$`).exec(name);
   if (d) return deep[Number(d[1])]!;
   return { t: 'mv', name: `$${name}` };
@@ -294,8 +310,11 @@ function convert(n: SgNode, language: CodeLanguage, deep: PNode[]): PNode {
   if (STRING_KINDS.has(kind) && !n.children().some((c) => kindOf(c) === 'template_substitution' || kindOf(c) === 'interpolation')) {
     return { t: 'node', kind, text: stringContent(text), children: [] };
   }
-  const kids = significant(n.children());
-  if (kids.length === 0) return { t: 'node', kind, text, children: [] };
+  const all = n.children();
+  const kids = significant(all);
+  // a true leaf compares by text; `{}` or `()` compares by (no) children, so comments inside do not count
+  if (all.length === 0) return { t: 'node', kind, text, children: [] };
+  if (kids.length === 0) return { t: 'node', kind, children: [] };
   if (language === 'java') {
     // `$$$;` as a statement, and `(VigilEllipsisType $$$)` as parameters, are one ellipsis each
     if ((kind === 'local_variable_declaration' || kind === 'field_declaration') && kids.some((c) => c.text() === JAVA_ELLIPSIS_TYPE)) return { t: 'ellipsis' };

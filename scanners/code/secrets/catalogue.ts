@@ -23,6 +23,11 @@ export interface MessageInfo {
    * range's text is the secret.
    */
   secretProp?: string;
+  /**
+   * Characters a rule's match may run on into that are not the secret's: the database rules read a
+   * URL's database name as `[^?\s]*`, which takes the closing quote and comma of `'postgres://…/shop',`.
+   */
+  trimEnd?: RegExp;
   /** Narrow a range that spans more than the secret (a whole key file) to the secret inside it. */
   locate?: (text: string, start: number, end: number) => [number, number] | undefined;
   /**
@@ -61,6 +66,7 @@ const dbConnection = (engine: string): MessageInfo => ({
   confidence: is('medium'),
   remediation: 'Change this password on the database server, then take it out of the URL and supply it from the environment or a secret manager.',
   secretProp: 'URI',
+  trimEnd: /["'`),;\]}>]+$/,
   specificity: 1,
 });
 
@@ -113,6 +119,17 @@ const CATALOGUE: ReadonlyMap<string, MessageInfo> = new Map<string, MessageInfo>
         const span = m?.indices?.[1];
         return span ? [start + span[0], start + span[1]] : undefined;
       },
+      specificity: 3,
+    },
+  ],
+  [
+    // Reported only for a .p12 file read from disk; vigil hands secretlint text, so this stays silent.
+    `${GCP}#PrivateKeyP12`,
+    {
+      title: is('Google Cloud service account key file (.p12)'),
+      severity: is('critical'),
+      confidence: is('high'),
+      remediation: 'Delete this key in the Google Cloud console (IAM → Service accounts → Keys), create a new one only if it is still needed, and prefer workload identity to key files.',
       specificity: 3,
     },
   ],

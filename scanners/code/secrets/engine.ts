@@ -4,7 +4,7 @@
  */
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
-import { creator as recommended, rules as presetRules } from '@secretlint/secretlint-rule-preset-recommend';
+import { rules as presetRules } from '@secretlint/secretlint-rule-preset-recommend';
 import type { SecretLintCoreConfig, SecretLintCoreConfigUnionRule, SecretLintCoreResultMessage } from '@secretlint/types';
 import { extname } from 'node:path';
 import { VigilError } from '../../../src/errors.js';
@@ -53,20 +53,21 @@ export interface RuleFamilies {
 
 const FILTER_COMMENTS_RULE = '@secretlint/secretlint-rule-filter-comments';
 
+/**
+ * The preset's rules are registered one by one rather than through the preset: secretlint 11 ignores
+ * `disabled` on a preset's rules, and the pre-check needs to leave rules out.
+ */
 function config(disabled: ReadonlySet<string>, families: RuleFamilies, bareValues: boolean): SecretLintCoreConfig {
-  const rules: SecretLintCoreConfigUnionRule[] = [
-    {
-      id: recommended.meta.id,
-      rule: recommended,
-      rules: PRESET_IDS.map((id) => ({
-        id,
-        // The comment filter stays on whenever anything runs: it is what honours secretlint-disable comments.
-        ...(disabled.has(SECRETLINT_PREFIX + id) || (!families.tokens && id !== FILTER_COMMENTS_RULE) ? { disabled: true } : {}),
-        // Access key ids are off by default in the preset; vigil reports them. Account ids are not secrets.
-        ...(id === AWS_RULE ? { options: { enableIDScanRule: true }, allowMessageIds: ['AWSAccountID'] } : {}),
-      })),
-    },
-  ];
+  const rules: SecretLintCoreConfigUnionRule[] = [];
+  for (const rule of presetRules) {
+    const id = rule.meta.id;
+    if (disabled.has(SECRETLINT_PREFIX + id)) continue;
+    // The comment filter runs whenever anything runs: it is what honours secretlint-disable comments.
+    if (!families.tokens && id !== FILTER_COMMENTS_RULE) continue;
+    // Access key ids are off by default in the preset; vigil reports them. Account ids are not secrets.
+    if (id === AWS_RULE) rules.push({ id, rule, options: { enableIDScanRule: true }, allowMessageIds: ['AWSAccountID'] });
+    else rules.push({ id, rule });
+  }
   if (families.tokens) for (const rule of VIGIL_RULES) if (!disabled.has(rule.meta.id)) rules.push({ id: rule.meta.id, rule });
   if (families.names && !disabled.has(HIGH_ENTROPY_RULE_ID)) {
     const options: HighEntropyOptions = { bareValues };

@@ -44,6 +44,7 @@ export async function scanSecrets(file: SourceFile, opts: SecretsOptions = {}): 
     } else if (info.locate) {
       [s, e] = info.locate(scan.content, s, e) ?? [s, e];
     }
+    if (info.trimEnd) e = s + scan.content.slice(s, e).replace(info.trimEnd, '').length;
     if (e <= s) continue;
     const start = scan.toOriginal(s);
     const end = scan.toOriginal(e - 1) + 1;
