@@ -14,8 +14,11 @@ export async function checkRuleFiles(cases: readonly RuleTestCase[]): Promise<{ 
   const rules = new Map<string, CodeRule[]>();
   const problems: VigilError[] = [];
   for (const c of cases) {
+    const text = await readFile(c.ruleFile, 'utf8');
+    // other YAML under rules/ (the licence policy, TLS profiles) is data, not Semgrep rules
+    if (!isRuleFileText(text)) continue;
     try {
-      const loaded = parseRuleFile(await readFile(c.ruleFile, 'utf8'), c.ruleFile);
+      const loaded = parseRuleFile(text, c.ruleFile);
       rules.set(c.ruleFile, loaded.rules);
       problems.push(...loaded.problems);
     } catch (e) {
@@ -24,6 +27,11 @@ export async function checkRuleFiles(cases: readonly RuleTestCase[]): Promise<{ 
     }
   }
   return { rules, problems };
+}
+
+/** Whether YAML text is a Semgrep rule file: a top-level `rules:` key. */
+export function isRuleFileText(text: string): boolean {
+  return /^rules\s*:/m.test(text);
 }
 
 /** The embedded engine as `runRuleTests` calls it: the case's rules over each of its targets. */

@@ -25,7 +25,7 @@ export function registerRules(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const results = await runRuleTests(path, embeddedEvaluator(checked.rules));
+      const results = (await runRuleTests(path, embeddedEvaluator(checked.rules))).filter((r) => checked.rules.has(r.ruleFile));
       emit(format === 'json' ? `${JSON.stringify(ruleTestJson(results), null, 2)}\n` : formatRuleTestTable(results));
       process.exitCode = ruleTestExitCode(results);
     });

@@ -44,9 +44,13 @@ const ANCHORS = new RegExp(
 /** Slack's webhook rule ignores case. */
 const ANCHORS_SLACK_HOOK = /hooks\.slack\.com/gi;
 
-/** vigil/high-entropy-secret needs a secret word, an assignment within NAME_REACH of it, and 20 characters after. */
+/**
+ * vigil/high-entropy-secret needs a secret word, an assignment within NAME_REACH of it, and 20
+ * characters after. The rest of the name is taken atomically (a lookahead's capture, then the
+ * capture): the rule takes all of it too, and backtracking into it made `authauthauth…` quadratic.
+ */
 const ANCHORS_NAME = new RegExp(
-  `(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[\\w$.-]{0,${NAME_REACH}}["'\`]?[ \\t]{0,16}(?::=|=>|=|:)[ \\t]{0,16}\\S{20}`,
+  `(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)(?=([\\w$.-]{0,${NAME_REACH}}))\\1["'\`]?[ \\t]{0,16}(?::=|=>|=|:)[ \\t]{0,16}\\S{20}`,
   'gi',
 );
 

@@ -1,0 +1,180 @@
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { vigil } from '../helpers/cli.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const REPLAY = fileURLToPath(new URL('../fixtures/code/semgrep-replay/semgrep', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'vigil-code-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Write files under a fresh folder of the test's temp dir. */
+function tree(name: string, files: Record<string, string>): string {
+  const root = join(dir, name);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return root;
+}
+
+const EVAL_RULE = `rules:
+  - id: test-eval
+    message: eval of $X runs code from data; parse it instead
+    severity: ERROR
+    languages: [javascript]
+    metadata:
+      cwe: ['CWE-95: Eval Injection']
+      owasp: ['A03:2021 - Injection']
+      asvs: ['V5.2.4']
+    patterns:
+      - pattern: eval($X)
+      - pattern-not: eval("...")
+`;
+
+interface JsonOut {
+  run: { scanners: { id: string; status: string; notes: string[] }[] };
+  findings: { ruleId: string; severity: string; cwe: string[]; controls: string[]; evidence: string; location: { path: string; startLine: number; startColumn: number; endColumn: number; snippet: string }; properties: { engine: string } }[];
+}
+
+describe('vigil rules test', () => {
+  it('passes over the whole shipped pack (CI runs this), which has 80+ JS/TS rules and 10+ for Python, Go and Java', () => {
+    const r = vigil(['rules', 'test', 'rules'], { cwd: ROOT });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const m = /(\d+)\/(\d+) rules passed/.exec(r.stdout);
+    expect(m?.[1]).toBe(m?.[2]);
+    const json = vigil(['rules', 'test', 'rules', '--json'], { cwd: ROOT });
+    const out = JSON.parse(json.stdout) as { results: Record<string, { checks: Record<string, { passed: boolean }> }> };
+    const byLang = (lang: string) => Object.entries(out.results).filter(([f]) => f.includes(`/${lang}/`)).reduce((n, [, v]) => n + Object.keys(v.checks).length, 0);
+    expect(byLang('javascript')).toBeGreaterThanOrEqual(80);
+    for (const lang of ['python', 'go', 'java']) expect(byLang(lang)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('fails (exit 1) when a rule misses an annotated line or hits an ok line, naming the lines', () => {
+    const root = tree('failing', {
+      'eval.yaml': EVAL_RULE,
+      'eval.js': '// ruleid: test-eval\neval(code);\n// ok: test-eval\neval("1 + 1");\n// ruleid: test-eval\nrun(code);\n',
+    });
+    const r = vigil(['rules', 'test', root], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/FAIL\s+test-eval/);
+    expect(r.stdout).toContain('missing lines 6');
+    expect(r.stdout).toContain('0/1 rules passed');
+  });
+
+  it('a bad rule is exit 2 naming the rule id, the file and the line', () => {
+    const root = tree('bad-rule', { 'bad.yaml': EVAL_RULE.replace('pattern-not: eval("...")', 'pattern-nott: eval("...")'), 'bad.js': '// ruleid: test-eval\neval(x);\n' });
+    const r = vigil(['rules', 'test', root], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/VIGIL_ERR_RULE_INVALID: .*bad\.yaml:12:\d+: rule test-eval: unknown operator "pattern-nott"/);
+  });
+
+  it('an annotation naming an unknown rule id is exit 2', () => {
+    const root = tree('unknown-id', { 'eval.yaml': EVAL_RULE, 'eval.js': '// ruleid: test-evl\neval(x);\n' });
+    const r = vigil(['rules', 'test', root], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown rule id "test-evl"');
+  });
+});
+
+describe('vigil scan code', () => {
+  const project = tree('project', {
+    '.gitignore': 'build/\n',
+    'src/app.js': 'const x = 1;\nfunction run(code) {\n  return eval(code);\n}\neval("2 + 2");\n',
+    'src/types.ts': 'export const f = (s: string): unknown => eval(s);\n',
+    'src/broken.js': 'function (( {\n  eval(a)\n',
+    'build/out.js': 'eval(generated);\n',
+    'public/lib.min.js': 'eval(minified);\n',
+  });
+  const rules = tree('rules', { 'eval.yaml': EVAL_RULE, 'broken.yaml': 'rules:\n  - id: broken\n    message: m\n    severity: ERROR\n    languages: [javascript]\n    pattern-regex: "a(b"\n' });
+
+  it('reports file:line:column with the snippet, skips ignored and minified files, and notes what it could not do', () => {
+    const r = vigil(['scan', 'code', project, '--rules', rules, '--no-ledger', '-f', 'json', '--fail-on', 'high'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const out = JSON.parse(r.stdout) as JsonOut;
+    const found = out.findings.filter((f) => f.ruleId === 'test-eval').map((f) => `${f.location.path}:${f.location.startLine}:${f.location.startColumn}`);
+    // paths are relative to where vigil runs (the config's folder); a `javascript` rule does not run on .ts files, as in Semgrep;
+    // build/ is git-ignored and lib.min.js minified
+    expect(found).toEqual(['project/src/app.js:3:10']);
+    const f = out.findings.find((x) => x.location.path === 'project/src/app.js')!;
+    expect(f).toMatchObject({ severity: 'high', cwe: ['CWE-95'], controls: ['OWASP:A03:2021', 'ASVS:V5.2.4'], location: { snippet: 'eval(code)', endColumn: 20 }, properties: { engine: 'embedded' } });
+    const notes = out.run.scanners[0]!.notes.join('\n');
+    expect(notes).toMatch(/broken\.yaml:6:\d+: rule broken: bad regex/);
+    expect(notes).toMatch(/did not parse cleanly.*src\/broken\.js:1/);
+    expect(notes).toMatch(/skipped 1 minified/);
+    expect(r.stderr).toContain('vigil: note: code on');
+  });
+
+  it('runs the real semgrep when one is on PATH (here a replay of its JSON) and maps its results to the same findings', () => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    copyFileSync(REPLAY, join(bin, 'semgrep'));
+    chmodSync(join(bin, 'semgrep'), 0o755);
+    const none = vigil(['scan', 'code', project, '--rules', rules, '--engine', 'semgrep', '--no-ledger'], { cwd: dir, env: { PATH: `/usr/bin${delimiter}/bin`, SEMGREP_PATH: undefined } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no semgrep on PATH');
+    // what semgrep prints for this project and rule (its JSON shape; ids prefixed with the config's folder)
+    const output = join(dir, 'semgrep-out.json');
+    writeFileSync(
+      output,
+      JSON.stringify({
+        version: '1.86.0',
+        results: [
+          {
+            check_id: 'rules.test-eval',
+            path: 'src/app.js',
+            start: { line: 3, col: 10, offset: 43 },
+            end: { line: 3, col: 20, offset: 53 },
+            extra: {
+              message: 'eval of code runs code from data; parse it instead',
+              metavars: { $X: { start: { line: 3, col: 15, offset: 48 }, end: { line: 3, col: 19, offset: 52 }, abstract_content: 'code' } },
+              lines: 'requires login',
+              severity: 'ERROR',
+              metadata: {},
+              is_ignored: false,
+              engine_kind: 'OSS',
+              fingerprint: 'requires login',
+            },
+          },
+        ],
+        errors: [],
+        paths: { scanned: ['src/app.js'] },
+        skipped_rules: [],
+      }),
+    );
+    const argvLog = join(dir, 'semgrep-argv.jsonl');
+    const r = vigil(['scan', 'code', project, '--rules', rules, '--no-ledger', '--no-secrets', '-f', 'json', '--fail-on', 'none'], {
+      cwd: dir,
+      env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, SEMGREP_REPLAY_OUTPUT: output, SEMGREP_REPLAY_ARGV: argvLog },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as JsonOut;
+    expect(out.findings.map((f) => [f.ruleId, f.location.path, f.location.startLine, f.location.startColumn, f.location.snippet, f.properties.engine])).toEqual([
+      ['test-eval', 'project/src/app.js', 3, 10, 'eval(code)', 'semgrep'],
+    ]);
+    const scan = readFileSync(argvLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[] })
+      .find((c) => c.argv[0] === 'scan')!;
+    // only the rule file that loaded goes to semgrep; the broken one is noted instead
+    expect(scan.argv).toEqual(expect.arrayContaining(['--json', '--metrics=off', '--config', join(rules, 'eval.yaml')]));
+    expect(scan.argv).not.toContain(join(rules, 'broken.yaml'));
+  });
+});
+
+describe('the rule pack', () => {
+  it('every rule carries CWE, OWASP and ASVS metadata and an annotated example', () => {
+    const r = vigil(['rules', 'test', 'rules/code', '--json'], { cwd: ROOT });
+    const out = JSON.parse(r.stdout) as { results: Record<string, unknown>; config_missing_tests: string[] };
+    expect(out.config_missing_tests).toEqual([]);
+    for (const file of Object.keys(out.results)) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      expect(text, file).toMatch(/cwe:/);
+      expect(text, file).toMatch(/owasp:/);
+      expect(text, file).toMatch(/asvs:/);
+    }
+  });
+});
