@@ -65,7 +65,7 @@ describe('vigil scan import', () => {
     expect(Object.keys(out).sort()).toEqual(['findings', 'gate', 'run', 'schemaVersion', 'summary']);
     expect(out.schemaVersion).toBe(1);
     expect(out.run.status).toBe('complete');
-    expect(out.run.scanners).toEqual([{ id: 'import', target: 'results.sarif', status: 'complete', error: null, findings: 3 }]);
+    expect(out.run.scanners).toEqual([{ id: 'import', target: 'results.sarif', status: 'complete', error: null, findings: 3, notes: [] }]);
     expect(out.summary).toEqual({ critical: 1, high: 1, medium: 1, low: 0, info: 0 });
     expect(out.gate).toMatchObject({ failOn: 'high', failed: true });
     expect(out.findings.map((f: { severity: string }) => f.severity)).toEqual(['critical', 'high', 'medium']);

@@ -1,6 +1,7 @@
 // vigil demo target: the security flaws in this file are DELIBERATE, planted for vigil's
 // scanners to find. Do not copy this code into anything real.
 import express from 'express';
+import { adminRoutes } from './admin.js';
 import { findOrder, findProductsByCategory } from './db.js';
 import { applyDiscount, formatPrice } from './util.js';
 
@@ -22,6 +23,8 @@ app.get('/api/orders/:id', (req, res) => {
 app.post('/api/admin/discount', (req, res) => {
   res.json({ price: applyDiscount(req.body.rule, req.body.price) });
 });
+
+adminRoutes(app);
 
 const port = Number(process.env.PORT ?? 3000);
 app.listen(port, () => {

@@ -14,7 +14,7 @@ import type { CodeLanguage, ParseProblem, RuleMatch, RuleProblem, SourceFile } f
 import { evaluateComparison } from './comparison.js';
 import { parseSource } from './grammar.js';
 import { kindM, matchNode, matchSequence, spanM, spanOf, textM, unify, type Bindings, type Match, type Span } from './match.js';
-import { compilePattern, kindOf, PatternError, significant, type CompiledPattern, type NativeRule } from './pattern.js';
+import { compilePattern, kindOf, PatternError, significant, type CompiledPattern, type NativeRule, type PNode } from './pattern.js';
 import type { CodeRule, Condition, Formula } from './rules.js';
 import { evaluateTaint } from './taint.js';
 
@@ -162,7 +162,7 @@ export class FileScope {
           if (m) this.push(p.source, { ...m, rematch: (seed) => matchSequence(items, node, seed)?.bindings }, seen);
         } else {
           const b = matchNode(root, node);
-          if (b) this.push(p.source, { span: spanM(node), bindings: b, rematch: (seed) => matchNode(root, node, seed) }, seen);
+          if (b) this.push(p.source, { span: spanM(node), bindings: b, node, rematch: (seed) => matchNode(root, node, seed) }, seen);
         }
       }
     }
@@ -196,7 +196,7 @@ export class FileScope {
         if (m) out.push(m);
       } else {
         const b = matchNode(p.root, node);
-        if (b) out.push({ span: spanOf(node), bindings: b });
+        if (b) out.push({ span: spanOf(node), bindings: b, node });
       }
     }
     return out;
@@ -337,7 +337,28 @@ export interface FileResult {
   parseProblem?: ParseProblem;
 }
 
-/** Every pattern source in a formula (for the pre-filter and the one-pass search). */
+/** Ancestors of a node, itself first. */
+function selfAndAncestors(n: SgNode): SgNode[] {
+  const out: SgNode[] = [];
+  for (let cur: SgNode | null = n; cur; cur = cur.parent()) out.push(cur);
+  return out;
+}
+
+/** Patterns the one-pass search must find: plain pattern-not(-inside) are checked on the matches instead. */
+export function searchPatterns(f: Formula): string[] {
+  switch (f.op) {
+    case 'pattern':
+      return [f.source];
+    case 'regex':
+      return [];
+    case 'either':
+      return f.items.flatMap(searchPatterns);
+    case 'all':
+      return [...f.positives, ...f.insides, ...[...f.negatives, ...f.notInsides].filter((n) => n.op !== 'pattern')].flatMap(searchPatterns);
+  }
+}
+
+/** Every pattern source in a formula. */
 export function formulaPatterns(f: Formula): string[] {
   switch (f.op) {
     case 'pattern':
@@ -397,6 +418,13 @@ export class Evaluator {
     }
   }
 
+  /** A negative that is one plain (non-sequence) pattern, as its compiled root; undefined otherwise. */
+  private localPattern(f: Formula): PNode | undefined {
+    if (f.op !== 'pattern' || !this.language) return undefined;
+    const p = patternFor(f.source, this.language);
+    return p && p.root.t !== 'seq' ? p.root : p ? undefined : { t: 'seq', items: [] };
+  }
+
   /** Whether a formula's candidates are narrowed (so it is cheap to evaluate first). */
   private selective(f: Formula): boolean {
     switch (f.op) {
@@ -441,10 +469,22 @@ export class Evaluator {
     let out = result ?? [];
     const agrees = (r: Match, m: Match) => unify(r.bindings, m.bindings) !== undefined || (m.rematch?.(r.bindings) !== undefined);
     for (const n of f.negatives) {
+      // a plain pattern-not is checked on the matched node itself: no search of the file
+      const local = this.localPattern(n);
+      if (local && out.every((r) => r.node)) {
+        out = out.filter((r) => matchNode(local, r.node!, r.bindings) === undefined);
+        continue;
+      }
       const ms = this.formula(n, within);
       out = out.filter((r) => !ms.some((m) => sameSpan(m.span, r.span) && agrees(r, m)));
     }
     for (const n of f.notInsides) {
+      // a plain pattern-not-inside: the matched node and its ancestors
+      const local = this.localPattern(n);
+      if (local && out.every((r) => r.node)) {
+        out = out.filter((r) => !selfAndAncestors(r.node!).some((a) => matchNode(local, a, r.bindings) !== undefined));
+        continue;
+      }
       const ms = this.formula(n, within);
       out = out.filter((r) => !ms.some((m) => contains(m.span, r.span) && agrees(r, m)));
     }
@@ -460,7 +500,7 @@ export class Evaluator {
       out = out.flatMap((r) =>
         f.focus.flatMap((name) => {
           const b = r.bindings.get(name);
-          return b ? [{ span: b.span, bindings: r.bindings }] : [];
+          return b ? [{ span: b.span, bindings: r.bindings, ...(b.node ? { node: b.node } : {}) }] : [];
         }),
       );
     }
@@ -522,11 +562,17 @@ function intersect(a: readonly Match[], b: readonly Match[]): Match[] {
   for (const r of a) {
     for (const m of b) {
       let span: Span | undefined;
-      if (contains(m.span, r.span)) span = r.span;
-      else if (contains(r.span, m.span)) span = m.span;
+      let node: SgNode | undefined;
+      if (contains(m.span, r.span)) {
+        span = r.span;
+        node = r.node;
+      } else if (contains(r.span, m.span)) {
+        span = m.span;
+        node = m.node;
+      }
       if (!span) continue;
       const u = unify(r.bindings, m.bindings);
-      if (u) out.push({ span, bindings: u });
+      if (u) out.push({ span, bindings: u, ...(node ? { node } : {}) });
     }
   }
   return dedupe(out);
@@ -539,7 +585,7 @@ function keepInside(a: readonly Match[], outer: readonly Match[]): Match[] {
       if (!contains(m.span, r.span)) continue;
       const u = unify(r.bindings, m.bindings);
       if (u) {
-        out.push({ span: r.span, bindings: u });
+        out.push({ span: r.span, bindings: u, ...(r.node ? { node: r.node } : {}) });
         break;
       }
     }
@@ -559,9 +605,9 @@ function dedupe(ms: Match[]): Match[] {
 
 /** The patterns a rule needs on a language, for the one-pass search. */
 function rulePatterns(rule: CodeRule): string[] {
-  if (rule.formula) return formulaPatterns(rule.formula);
+  if (rule.formula) return searchPatterns(rule.formula);
   const t = rule.taint!;
-  return [...t.sources, ...t.sinks, ...t.sanitizers, ...t.propagators.map((p) => p.formula)].flatMap(formulaPatterns);
+  return [...t.sources, ...t.sinks, ...t.sanitizers, ...t.propagators.map((p) => p.formula)].flatMap(searchPatterns);
 }
 
 function ruleFeasible(rule: CodeRule, scope: FileScope, language: CodeLanguage | undefined): boolean {

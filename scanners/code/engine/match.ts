@@ -36,6 +36,8 @@ export interface Match {
    * agrees with `$X` bound elsewhere (used for pattern-not and pattern-not-inside).
    */
   rematch?: (seed: Bindings) => Bindings | undefined;
+  /** The node matched, when the match is one node: negatives are then checked on it and its ancestors, without a search. */
+  node?: SgNode;
 }
 
 const EMPTY: Bindings = new Map();

@@ -4,7 +4,7 @@
  * they quote the secret (`found GitHub Token(…): ghp_…`).
  */
 import type { Confidence } from '../../../src/model/severity.js';
-import { AZURE_RULE_ID, DISCORD_RULE_ID, GITLAB_RULE_ID, STRIPE_RULE_ID } from './rules/formats.js';
+import { AZURE_RULE_ID, COMPACT_KEY_RULE_ID, DISCORD_RULE_ID, GITLAB_RULE_ID, STRIPE_RULE_ID } from './rules/formats.js';
 import { HIGH_ENTROPY_RULE_ID } from './rules/high-entropy.js';
 import { SUPABASE_RULE_ID } from './rules/supabase.js';
 import type { SecretSeverity } from './types.js';
@@ -44,6 +44,9 @@ const ROTATE =
   'Revoke this credential where it was issued and create a new one: deleting the line does not remove it from the repository history. Then load it at run time from the environment or a secret manager.';
 const revokeAt = (where: string) =>
   `Revoke it in ${where} and issue a new one: deleting the line does not remove it from the repository history. Then load it at run time from the environment or a secret manager.`;
+
+const PRIVATE_KEY_REMEDIATION =
+  'Treat the key as compromised: generate a new key pair, replace the old one wherever it is trusted (certificates, authorized_keys, deploy keys) and revoke it. Keep private keys out of the repository.';
 
 const AWS = '@secretlint/secretlint-rule-aws';
 const GCP = '@secretlint/secretlint-rule-gcp';
@@ -139,11 +142,14 @@ const CATALOGUE: ReadonlyMap<string, MessageInfo> = new Map<string, MessageInfo>
       title: is('Private key'),
       severity: is('critical'),
       confidence: is('high'),
-      remediation:
-        'Treat the key as compromised: generate a new key pair, replace the old one wherever it is trusted (certificates, authorized_keys, deploy keys) and revoke it. Keep private keys out of the repository.',
+      remediation: PRIVATE_KEY_REMEDIATION,
       secretProp: 'KEY',
       specificity: 1,
     },
+  ],
+  [
+    `${COMPACT_KEY_RULE_ID}#CompactPrivateKey`,
+    { title: is('Private key'), severity: is('critical'), confidence: is('high'), remediation: PRIVATE_KEY_REMEDIATION, specificity: 1 },
   ],
   [`${NPM}#PackageJSON_xOauthToken`, token('GitHub token in a git URL (x-oauth-basic)', 'GitHub (Settings → Developer settings)', 'TOKEN')],
   [`${NPM}#Npmrc_authToken`, token('npm auth token in .npmrc', 'npm (Access Tokens), and refer to it in .npmrc as ${NPM_TOKEN}', 'TOKEN')],
@@ -230,7 +236,7 @@ const CATALOGUE: ReadonlyMap<string, MessageInfo> = new Map<string, MessageInfo>
   [
     `${HIGH_ENTROPY_RULE_ID}#HighEntropySecret`,
     {
-      title: (d) => `High-entropy string assigned to ${JSON.stringify(str(d.NAME))}`,
+      title: (d) => (str(d.NAME) ? `High-entropy string assigned to ${JSON.stringify(str(d.NAME))}` : 'High-entropy string assigned to a secret-like name'),
       severity: is('medium'),
       confidence: (d) => (d.CONFIDENCE === 'low' ? 'low' : 'medium'),
       remediation: `${ROTATE} If it is not a secret (a test fixture, a public id), add a \`secretlint-disable-line ${HIGH_ENTROPY_RULE_ID}\` comment or a suppression with the reason.`,

@@ -88,11 +88,13 @@ export async function runSecretlint(
   families: RuleFamilies,
   bareValues: boolean,
 ): Promise<SecretLintCoreResultMessage[]> {
+  const cfg = config(disabled, families, bareValues);
+  if (cfg.rules.every((r) => r.id === FILTER_COMMENTS_RULE)) return [];
   quietProfiler();
   try {
     const result = await lintSource({
       source: { content, filePath: relPath, ext: extname(relPath), contentType: 'text' },
-      options: { config: config(disabled, families, bareValues), noPhysicFilePath: true, locale: 'en' },
+      options: { config: cfg, noPhysicFilePath: true, locale: 'en' },
     });
     return result.messages;
   } catch (e) {

@@ -12,7 +12,7 @@ import { NAME_REACH } from './rules/high-entropy.js';
 /** Case-sensitive anchors, one per rule family (rule in the comment). */
 const ANCHORS = new RegExp(
   [
-    'PRIVATE KEY', // privatekey; gcp (a key file holds one)
+    'PRIVATE KEY', // privatekey; gcp (a key file holds one); vigil/compact-private-key
     '(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}', // aws: access key ids
     '[Ss][Ee][Cc][Rr][Ee][Tt]_?[Aa][Cc][Cc][Ee][Ss][Ss]_?[Kk][Ee][Yy]', // aws: secret access keys
     'x-oauth-basic@', // npm: GitHub token in package.json

@@ -7,7 +7,7 @@ import type { SourceFile } from '../types.js';
 import { messageInfo } from './catalogue.js';
 import { hitRuleId, runSecretlint, SECRET_RULE_IDS } from './engine.js';
 import { candidates, scanText } from './precheck.js';
-import { redactSecret, secretDigest } from './redact.js';
+import { REDACT_KEEP, redactSecret, secretDigest } from './redact.js';
 import type { SecretHit, SecretsOptions } from './types.js';
 
 export const DEFAULT_MAX_LINE_LENGTH = 4096;
@@ -33,6 +33,7 @@ export async function scanSecrets(file: SourceFile, opts: SecretsOptions = {}): 
   const messages = await runSecretlint(scan.content, file.relPath, disabled, families, file.language === undefined);
 
   const found: Located[] = [];
+  const secrets: string[] = [];
   for (const msg of messages) {
     const info = messageInfo(msg.ruleId, msg.messageId);
     const data = (msg.data ?? {}) as Record<string, unknown>;
@@ -49,12 +50,14 @@ export async function scanSecrets(file: SourceFile, opts: SecretsOptions = {}): 
     const start = scan.toOriginal(s);
     const end = scan.toOriginal(e - 1) + 1;
     const secret = text.slice(start, end);
+    secrets.push(secret);
     found.push({
       start,
       end,
       specificity: info.specificity,
       ruleId: hitRuleId(msg.ruleId),
       title: info.title(data),
+      plainTitle: info.title({}),
       severity: info.severity(data),
       confidence: info.confidence(data),
       remediation: info.remediation,
@@ -68,9 +71,12 @@ export async function scanSecrets(file: SourceFile, opts: SecretsOptions = {}): 
   return keepMostSpecific(found).map((h) => {
     const from = position(lines, h.start);
     const to = position(lines, h.end);
+    // A title quotes a name from the file (`High-entropy string assigned to "…"`); should that name
+    // hold another hit's secret (`{"ghp_…": "…"}`), the title does without it.
+    const title = secrets.some((s) => s.length >= REDACT_KEEP * 2 && h.title.includes(s)) ? h.plainTitle : h.title;
     return {
       ruleId: h.ruleId,
-      title: h.title,
+      title,
       path: file.relPath,
       startLine: from.line,
       startColumn: from.column,
@@ -90,6 +96,8 @@ type Located = Omit<SecretHit, 'path' | 'startLine' | 'startColumn' | 'endLine' 
   start: number;
   end: number;
   specificity: number;
+  /** The title without anything taken from the file. */
+  plainTitle: string;
 };
 
 function disabledRules(ids: readonly string[] | undefined): ReadonlySet<string> {

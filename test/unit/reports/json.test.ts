@@ -20,7 +20,7 @@ describe('writeJson', () => {
 
   it('derives scanners from the run parts', () => {
     expect(out.run.scanners).toHaveLength(sampleRun().parts.length);
-    expect(out.run.scanners[0]).toEqual({ id: 'code', target: 'shop', status: 'complete', error: null, findings: 5 });
+    expect(out.run.scanners[0]).toEqual({ id: 'code', target: 'shop', status: 'complete', error: null, findings: 5, notes: [] });
     expect(out.run.scanners.at(-1)).toMatchObject({ id: 'import', status: 'failed' });
   });
 
