@@ -175,6 +175,11 @@ export class FileScope {
     this.atoms.get(source)!.push(m);
   }
 
+  /** Whether a pattern has been searched (or ruled out) in the whole file. */
+  prepared(p: CompiledPattern): boolean {
+    return this.atoms.has(p.source);
+  }
+
   /** Matches of a pattern in the whole file (after `prepare`), or within a node. */
   matches(p: CompiledPattern, within?: SgNode): Match[] {
     if (!within) {
@@ -309,20 +314,58 @@ export function regexHints(rules: readonly CodeRule[]): Map<string, readonly str
   return out;
 }
 
-/** `^(md5|sha1)$`, `(['"])(des|rc4)\1` → the literal words one of which must occur; undefined when the regex is not that simple. */
-function literalAlternatives(re: RegExp): string[] | undefined {
+/**
+ * The literal words one of which a match of the regex must contain, or undefined when the regex
+ * is not that simple: `^(md5|sha1)$`, `^((window|self)\.)?(setTimeout|setInterval)$` (the optional
+ * group does not count), `^renderString$`. Only a top level without `|` qualifies, and only a
+ * group that is not optional.
+ */
+export function literalAlternatives(re: RegExp): string[] | undefined {
   if (re.flags.includes('i')) return undefined;
-  const src = re.source.replace(/^\^\(\?:/, '(').replace(/\)$/, ')');
-  const groups = [...src.matchAll(/\(((?:[A-Za-z0-9_]|\\\.)+(?:\|(?:[A-Za-z0-9_]|\\\.)+)*)\)([?*]|\{0)?/g)];
-  const plain = /^\^?\(?((?:[A-Za-z0-9_]|\\\.)+)\)?\$?\)?$/.exec(src);
-  if (plain) return [plain[1]!.replace(/\\\./g, '.')];
-  const usable = groups.filter((g) => !g[2] && g[1]!.includes('|'));
-  if (usable.length !== 1) return undefined;
-  // sound only when that group is the regex's one alternation: `(AES|(DES|RC4))` makes the inner one optional
-  const bars = (x: string) => (x.match(/(?<!\\)\|/g) ?? []).length;
-  if (bars(src) !== bars(usable[0]![1]!) || /\[[^\]]*\|/.test(src)) return undefined;
-  const alts = usable[0]![1]!.split('|').map((w) => w.replace(/\\\./g, '.'));
-  return alts.every((w) => w.length > 0) ? alts : undefined;
+  let src = re.source;
+  if (src.startsWith('^(?:') && src.endsWith(')')) src = src.slice(4, -1);
+  src = src.replace(/^\^/, '').replace(/\$$/, '');
+  const word = /^(?:[A-Za-z0-9_]|\\\.)+$/;
+  const literal = (w: string) => w.replace(/\\\./g, '.');
+  if (word.test(src)) return [literal(src)];
+  const groups: { content: string; quantified: boolean }[] = [];
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      // a character class: skip to its end
+      for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
+      continue;
+    }
+    if (c === '(') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === ')') {
+      depth--;
+      if (depth === 0) {
+        const q = src[i + 1];
+        const optional = q === '?' || q === '*' || (q === '{' && /^\{0[,}]/.test(src.slice(i + 1)));
+        groups.push({ content: src.slice(start + 1, i), quantified: optional });
+      }
+    } else if (c === '|' && depth === 0) {
+      return undefined;
+    }
+  }
+  let best: string[] | undefined;
+  for (const g of groups) {
+    if (g.quantified) continue;
+    const content = g.content.replace(/^\?:/, '');
+    const alts = content.split('|');
+    if (!alts.every((a) => word.test(a))) continue;
+    const words = alts.map(literal);
+    if (!best || Math.min(...words.map((w) => w.length)) > Math.min(...best.map((w) => w.length))) best = words;
+  }
+  return best;
 }
 
 /** A kind-only candidate search, narrowed to nodes whose text holds the pattern's anchor word (as JSON, to dedupe). */
@@ -610,6 +653,28 @@ function rulePatterns(rule: CodeRule): string[] {
   return [...t.sources, ...t.sinks, ...t.sanitizers, ...t.propagators.map((p) => p.formula)].flatMap(searchPatterns);
 }
 
+/** After the narrow search: whether a formula can still match (a broad pattern not yet searched counts as maybe). */
+function formulaAlive(f: Formula, scope: FileScope, language: CodeLanguage): boolean {
+  switch (f.op) {
+    case 'pattern': {
+      const p = patternFor(f.source, language);
+      return p !== undefined && (!scope.prepared(p) || scope.matches(p).length > 0);
+    }
+    case 'regex':
+      return true;
+    case 'either':
+      return f.items.some((i) => formulaAlive(i, scope, language));
+    case 'all':
+      return [...f.positives, ...f.insides].every((i) => formulaAlive(i, scope, language));
+  }
+}
+
+function ruleAlive(rule: CodeRule, scope: FileScope, language: CodeLanguage): boolean {
+  if (rule.formula) return formulaAlive(rule.formula, scope, language);
+  const t = rule.taint!;
+  return t.sources.some((f) => formulaAlive(f, scope, language)) && t.sinks.some((f) => formulaAlive(f, scope, language));
+}
+
 function ruleFeasible(rule: CodeRule, scope: FileScope, language: CodeLanguage | undefined): boolean {
   if (rule.formula) return feasible(rule.formula, scope, language);
   const t = rule.taint!;
@@ -643,7 +708,18 @@ export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): File
       }
     }
     scope.hints = regexHints(live);
-    scope.prepare([...patterns.values()]);
+    // phase 1: the patterns something narrows; phase 2, in one more pass: the broad patterns of
+    // the rules whose narrow parts all matched (the others cannot match, so theirs are never searched)
+    scope.prepare([...patterns.values()], true);
+    const broad = new Map<string, CompiledPattern>();
+    for (const r of live) {
+      if (!ruleAlive(r, scope, language)) continue;
+      for (const s of rulePatterns(r)) {
+        const p = patterns.get(s);
+        if (p && !scope.prepared(p)) broad.set(s, p);
+      }
+    }
+    if (broad.size) scope.prepare([...broad.values()]);
     const err = firstError(scope.tree);
     if (err) result.parseProblem = { path: file.relPath, language, line: err.line + 1, problem: `does not parse cleanly as ${language} (from line ${err.line + 1}); matches in the broken part may be missed` };
   }

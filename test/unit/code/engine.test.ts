@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VigilError } from '../../../src/errors.js';
-import { evaluateFile } from '../../../scanners/code/engine/evaluate.js';
-import { parseRuleFile } from '../../../scanners/code/engine/rules.js';
+import { evaluateFile, literalAlternatives } from '../../../scanners/code/engine/evaluate.js';
+import { parseRuleFile, toJsRegex } from '../../../scanners/code/engine/rules.js';
 import type { CodeLanguage, RuleMatch } from '../../../scanners/code/types.js';
 
 const EXT: Record<CodeLanguage, string> = { javascript: 'js', jsx: 'jsx', typescript: 'ts', tsx: 'tsx', python: 'py', go: 'go', java: 'java' };
@@ -258,5 +258,26 @@ describe('bad rules name the rule, the file and the line', () => {
     const r = parseRuleFile(`${head}    pattern: foo(((\n  - id: good\n    message: m\n    severity: INFO\n    languages: [javascript]\n    pattern: foo()\n`, 'mixed.yaml');
     expect(r.rules.map((x) => x.id)).toEqual(['good']);
     expect(r.problems).toHaveLength(1);
+  });
+});
+
+describe('the pre-filter words taken from metavariable-regex', () => {
+  it.each([
+    ['^((window|globalThis|self)\\.)?(setTimeout|setInterval)$', ['setTimeout', 'setInterval']],
+    ['^(md5|sha1)$', ['md5', 'sha1']],
+    ['^renderString$', ['renderString']],
+    ['^tls\\.(VersionSSL30|VersionTLS10)$', ['VersionSSL30', 'VersionTLS10']],
+    // an alternation at the top, an optional group or a case-insensitive flag: no words can be required
+    ['^"?(AES(/ECB/[^"]*)?|(DES|RC4)(/[^"]*)?)"?$', undefined],
+    ['(?i)md5', undefined],
+    ['^(a|b)?c$', undefined],
+  ])('%s', (regex, words) => {
+    expect(literalAlternatives(toJsRegex(regex, true))).toEqual(words);
+  });
+
+  it('a rule whose metavariable-regex words are absent from a file finds nothing there, and finds them where present', () => {
+    const body = 'patterns:\n  - pattern: $T($X)\n  - metavariable-regex:\n      metavariable: $T\n      regex: ^(setTimeout|setInterval)$';
+    expect(lines(body, 'foo(a);\nbar(b);')).toEqual([]);
+    expect(lines(body, 'foo(a);\nsetTimeout(b);')).toEqual([2]);
   });
 });
