@@ -104,8 +104,7 @@ export class CodeScanner implements Scanner {
         // big trees: both cores, on worker threads that each load the rules once
         const { evaluateInWorkers } = await import('./engine/pool.js');
         ctx.progress(`${codeFiles.length} files on worker threads`);
-        const ruleFiles = [...new Set(loaded.rules.map((r) => r.source.file))];
-        const r = await evaluateInWorkers(ruleFiles, codeFiles, { signal: ctx.signal, onProgress: (n) => ctx.progress(`${n}/${codeFiles.length} files`) });
+        const r = await evaluateInWorkers(loaded.rules, codeFiles, { signal: ctx.signal, onProgress: (n) => ctx.progress(`${n}/${codeFiles.length} files`) });
         for (const p of r.problems) noteProblem(p, '');
         for (const p of r.parseProblems) unparsed.push(`${p.path}:${p.line}`);
         for (const m of r.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'embedded');

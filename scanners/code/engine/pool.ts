@@ -1,7 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ParseProblem, RuleMatch, RuleProblem, SourceFile } from '../types.js';
-import type { WorkerBatch, WorkerResult } from './worker.js';
+import type { CodeRule } from './rules.js';
+import type { WorkerBatch, WorkerInit, WorkerResult } from './worker.js';
+
+/** Source a worker evaluates before it is replaced by a fresh one. */
+const RECYCLE_BYTES = 6 * 1024 * 1024;
 
 /** Files per message: big enough that messaging costs nothing, small enough to balance the workers. */
 const BATCH_BYTES = 512 * 1024;
@@ -18,13 +22,14 @@ export interface PoolResult {
  * once. An abort terminates the workers.
  */
 export async function evaluateInWorkers(
-  ruleFiles: string[],
+  rules: readonly CodeRule[],
   files: readonly SourceFile[],
   opts: { threads?: number; signal?: AbortSignal; onProgress?: (done: number) => void } = {},
 ): Promise<PoolResult> {
   const batches: SourceFile[][] = [];
   let current: SourceFile[] = [];
   let bytes = 0;
+  // in walk order: sorting biggest first would have both workers hold the two largest trees at once
   for (const f of files) {
     current.push(f);
     bytes += f.text.length;
@@ -47,15 +52,26 @@ export async function evaluateInWorkers(
       const onAbort = () => reject(opts.signal!.reason);
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      for (let i = 0; i < threads; i++) {
-        const w = new Worker(url, { workerData: { ruleFiles } });
+      // a worker is replaced after RECYCLE_BYTES of source: ending a thread is what returns the
+      // native memory of the trees it parsed, which V8's collector frees only lazily
+      const start = (): void => {
+        const w = new Worker(url, { workerData: { rules: [...rules] } satisfies WorkerInit });
         workers.push(w);
+        let bytes = 0;
+        let retiring = false;
         const feed = () => {
           if (next >= batches.length) {
             if (++finished === threads) resolve();
             return;
           }
+          if (bytes >= RECYCLE_BYTES) {
+            retiring = true;
+            void w.terminate();
+            start();
+            return;
+          }
           const id = next++;
+          for (const f of batches[id]!) bytes += f.text.length;
           w.postMessage({ id, files: batches[id]! } satisfies WorkerBatch);
         };
         w.on('message', (m: WorkerResult | { ready: true }) => {
@@ -67,9 +83,10 @@ export async function evaluateInWorkers(
         });
         w.on('error', reject);
         w.on('exit', (code) => {
-          if (code !== 0) reject(new Error(`a code-scanner worker stopped (exit ${code})`));
+          if (code !== 0 && !retiring && finished < threads) reject(new Error(`a code-scanner worker stopped (exit ${code})`));
         });
-      }
+      };
+      for (let i = 0; i < threads; i++) start();
     });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -1,5 +1,5 @@
 /**
- * A worker thread of the embedded engine: it loads the rule files once, then evaluates batches of
+ * A worker thread of the embedded engine: it gets the checked rules once, then evaluates batches of
  * files sent to it. Every few hundred files it asks V8 for a full collection, which is what frees
  * the parse trees napi holds natively (V8 cannot see their size, so it would not hurry otherwise).
  */
@@ -8,11 +8,12 @@ import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ParseProblem, RuleMatch, RuleProblem, SourceFile } from '../types.js';
 import { evaluateFile } from './evaluate.js';
-import { loadRuleFiles, type CodeRule } from './rules.js';
+import type { CodeRule } from './rules.js';
 import { pathFilter } from '../files.js';
 
 export interface WorkerInit {
-  ruleFiles: string[];
+  /** The rules as the main thread loaded and checked them (plain data and RegExps clone across threads). */
+  rules: CodeRule[];
 }
 
 export interface WorkerBatch {
@@ -29,10 +30,11 @@ export interface WorkerResult {
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as (() => void) | undefined;
-const GC_EVERY_FILES = 200;
+/** Source evaluated between full collections: the native trees of that much code are what is held. */
+const GC_EVERY_BYTES = 1024 * 1024;
 
 const init = workerData as WorkerInit;
-const loaded = await loadRuleFiles(init.ruleFiles);
+const loaded = { rules: init.rules };
 const filters = new Map<CodeRule, (p: string) => boolean>(loaded.rules.map((r) => [r, r.paths ? pathFilter(r.paths.include, r.paths.exclude) : () => true]));
 let sinceGc = 0;
 
@@ -45,7 +47,8 @@ parentPort!.on('message', (batch: WorkerBatch) => {
     out.matches.push(...r.matches);
     out.problems.push(...r.problems);
     if (r.parseProblem) out.parseProblems.push(r.parseProblem);
-    if (++sinceGc >= GC_EVERY_FILES && gc) {
+    sinceGc += f.text.length;
+    if (sinceGc >= GC_EVERY_BYTES && gc) {
       gc();
       sinceGc = 0;
     }
