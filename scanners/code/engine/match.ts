@@ -145,6 +145,8 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
       return matchDeep(p.inner, t, b);
     case 'seq':
       return undefined;
+    case 'chain':
+      return matchChain(p.base, t, b);
     case 'alt':
       for (const o of p.options) {
         const r = matchNode(o, t, b);
@@ -226,6 +228,24 @@ function omitUnmentioned(p: Extract<PNode, { t: 'node' }>, ts: SgNode[]): SgNode
   let drop = false;
   for (const t of ts) if (OMITTABLE.has(kindM(t)) && !mentioned.has(kindM(t))) drop = true;
   return drop ? ts.filter((t) => !OMITTABLE.has(kindM(t)) || mentioned.has(kindM(t))) : ts;
+}
+
+/** Fields holding what a property access or call is made on, across the grammars. */
+const CHAIN_FIELDS = ['object', 'function', 'operand', 'value'] as const;
+
+/** `$X. ... .`: the node itself, or what its accesses and calls are made on, matches the base. */
+function matchChain(base: PNode, t: SgNode, b: Bindings): Bindings | undefined {
+  for (let cur: SgNode | null = t, depth = 0; cur && depth < 64; depth++) {
+    const r = matchNode(base, cur, b);
+    if (r) return r;
+    let next: SgNode | null = null;
+    for (const f of CHAIN_FIELDS) {
+      next = cur.field(f as never) as SgNode | null;
+      if (next) break;
+    }
+    cur = next;
+  }
+  return undefined;
 }
 
 /** Type annotations a declaration may carry that an assignment pattern does not mention. */

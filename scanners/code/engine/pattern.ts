@@ -28,7 +28,9 @@ export type PNode =
   /** Several statements in a row (`a(); ...; b()`), matched against any statement list. */
   | { t: 'seq'; items: PNode[] }
   /** Readings of an ambiguous pattern (Go's `pkg.F(x)` is a call or a conversion): any may match. */
-  | { t: 'alt'; options: PNode[] };
+  | { t: 'alt'; options: PNode[] }
+  /** `$X. ... .`: a chain of property accesses and calls (possibly none) on something matching `base`. */
+  | { t: 'chain'; base: PNode };
 
 /** A pattern ready to match. */
 export interface CompiledPattern {
@@ -64,6 +66,9 @@ const DECLARATION_ROOTS = new Set([
   'method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'field_declaration',
   'function_declaration', 'function_definition', 'class_definition', 'decorated_definition', 'method_definition', 'class', 'class_body',
 ]);
+
+/** Property accesses of each grammar (JS, Python, Go, Java), for `$X. ... .y` chains. */
+export const CHAIN_KINDS = new Set(['member_expression', 'attribute', 'selector_expression', 'field_access']);
 
 /** JSX element kinds a JSX pattern can match (an element with children is matched at its opening tag). */
 export const JSX_ELEMENTS = new Set(['jsx_self_closing_element', 'jsx_opening_element']);
@@ -324,6 +329,12 @@ function convert(n: SgNode, language: CodeLanguage, deep: PNode[]): PNode {
       return mv?.t === 'ellipsis' ? mv : { t: 'ellipsis' };
     }
   }
+  // `$X. ... .y` parses as `($X.$$$).y`: the inner access with an ellipsis for a property is a chain
+  if (CHAIN_KINDS.has(kind)) {
+    const named = kids.filter((c) => c.isNamed());
+    const last = named[named.length - 1];
+    if (named.length === 2 && last && convert(last, language, deep).t === 'ellipsis') return { t: 'chain', base: convert(named[0]!, language, deep) };
+  }
   if (kind === 'pair' && language === 'python') {
     const parts = kids.filter((c) => c.isNamed()).map((c) => convert(c, language, deep));
     if (parts.length === 2 && parts.every((x) => x.t === 'ellipsis')) return { t: 'ellipsis' };
@@ -382,6 +393,8 @@ function collectTokens(p: PNode, min = 3): string[] {
       return p.items.flatMap((c) => collectTokens(c, min));
     case 'alt':
       return collectTokens(p.options[0]!, min);
+    case 'chain':
+      return collectTokens(p.base, min);
     case 'deep':
       return collectTokens(p.inner, min);
     default:
@@ -405,6 +418,8 @@ export function words(text: string, min = 3): string[] {
 function nativeRule(dollar: string, root: PNode, parsed: Parsed, language: CodeLanguage): NativeRule | undefined {
   if (root.t !== 'node') return undefined;
   if (language === 'go' && containsEllipsis(root)) return undefined;
+  // a chain `$X. ... .y` has no ast-grep spelling: its kind finds the candidates
+  if (contains(root, (p) => p.t === 'chain')) return undefined;
   let n = 0;
   const loose = collapseEllipsisLists(dollar).replace(/\$(\$\$)?([A-Z_][A-Z0-9_]*)/g, (_m, multi: string | undefined) => (multi ? '$$$' : `$_V${n++}`));
   if (!parsed.context) return { pattern: { context: loose, strictness: 'relaxed' } };
@@ -464,11 +479,30 @@ function matchingClose(s: string, open: number): number {
   return -1;
 }
 
+function contains(p: PNode, test: (p: PNode) => boolean): boolean {
+  if (test(p)) return true;
+  switch (p.t) {
+    case 'node':
+      return p.children.some((c) => contains(c, test));
+    case 'deep':
+      return contains(p.inner, test);
+    case 'seq':
+      return p.items.some((c) => contains(c, test));
+    case 'alt':
+      return p.options.some((c) => contains(c, test));
+    case 'chain':
+      return contains(p.base, test);
+    default:
+      return false;
+  }
+}
+
 function containsEllipsis(p: PNode): boolean {
   if (p.t === 'ellipsis') return true;
   if (p.t === 'node') return p.children.some(containsEllipsis);
   if (p.t === 'deep') return containsEllipsis(p.inner);
   if (p.t === 'seq') return p.items.some(containsEllipsis);
   if (p.t === 'alt') return p.options.some(containsEllipsis);
+  if (p.t === 'chain') return true;
   return false;
 }

@@ -281,3 +281,16 @@ describe('the pre-filter words taken from metavariable-regex', () => {
     expect(lines(body, 'foo(a);\nsetTimeout(b);')).toEqual([2]);
   });
 });
+
+describe('property chains', () => {
+  it('`$X. ... .query($Q)` matches the call at the end of any chain on $X, and no other call', () => {
+    const code = 'knex.raw(q);\ndb.pool.client.query(sql);\ndb.query(sql2);\nother.exec(sql3);\n';
+    expect(lines('pattern: db. ... .query($Q)', code)).toEqual([2, 3]);
+    expect(lines('pattern: $X. ... .query($Q)', code)).toEqual([2, 3]);
+  });
+
+  it('works through calls in the chain and in Python', () => {
+    expect(lines('pattern: app. ... .listen(...)', 'app.use(x).listen(80);\nserver.listen(81);\n')).toEqual([1]);
+    expect(lines('pattern: session. ... .execute(...)', 'session.connection().cursor().execute(q)\nother.execute(q)\n', 'python')).toEqual([1]);
+  });
+});
