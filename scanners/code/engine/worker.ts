@@ -1,6 +1,6 @@
 /**
  * A worker thread of the embedded engine: it gets the checked rules once, then evaluates batches of
- * files sent to it. Every few hundred files it asks V8 for a full collection, which is what frees
+ * files sent to it. After each megabyte or so of source it asks V8 for a full collection, which frees
  * the parse trees napi holds natively (V8 cannot see their size, so it would not hurry otherwise).
  */
 import { setFlagsFromString } from 'node:v8';
