@@ -19,11 +19,14 @@ import type { CodeRule, Condition, Formula } from './rules.js';
 import { evaluateTaint } from './taint.js';
 
 /** Compiled patterns by grammar and source; compiling is pure, so one cache serves every file. */
-const compiled = new Map<string, CompiledPattern | PatternError>();
+const compiled = new Map<CodeLanguage, Map<string, CompiledPattern | PatternError>>();
 
 export function compiledPattern(source: string, language: CodeLanguage): CompiledPattern {
-  const key = `${language}\u0000${source}`;
-  let c = compiled.get(key);
+  // one map per grammar: this runs for every pattern of every file, and a joined key costs a string each time
+  let byLang = compiled.get(language);
+  if (!byLang) compiled.set(language, (byLang = new Map()));
+  const key = source;
+  let c = byLang.get(key);
   if (c === undefined) {
     try {
       c = compilePattern(source, language);
@@ -32,7 +35,7 @@ export function compiledPattern(source: string, language: CodeLanguage): Compile
       if (!(e instanceof PatternError)) throw e;
       c = e;
     }
-    compiled.set(key, c);
+    byLang.set(key, c);
   }
   if (c instanceof PatternError) throw c;
   return c;
@@ -78,6 +81,10 @@ export class FileScope {
     if (!this.root) this.root = parseSource(this.language!, this.file.text).root();
     return this.root;
   }
+
+  /** 0-based line of the first parse error, once a search pass has looked. */
+  errorLine?: number;
+  errorsSearched = false;
 
   /** Words a pattern's match must contain one of (from metavariable-regex conditions), by pattern source. */
   hints: ReadonlyMap<string, readonly string[]> = new Map();
@@ -130,7 +137,11 @@ export class FileScope {
       else for (const k of p.kinds) kindOnly.add(kindRule(k, p.anchor));
     }
     for (const k of kindOnly) any.push(JSON.parse(k));
+    // the same pass finds parse errors, so the file is not walked again to report them
+    const lookForErrors = this.errorLine === undefined && !this.errorsSearched;
+    if (lookForErrors) any.push({ kind: 'ERROR' });
     const nodes = this.tree.findAll({ rule: { any } } as never);
+    if (lookForErrors) this.errorsSearched = true;
     const seen = new Set<string>();
     const siblings = new Map<number, SgNode[]>();
     const siblingsOf = (parent: SgNode): SgNode[] => {
@@ -140,7 +151,12 @@ export class FileScope {
       return s;
     };
     for (const node of nodes) {
-      const list = byKind.get(kindM(node));
+      const kind = kindM(node);
+      if (kind === 'ERROR') {
+        if (lookForErrors && this.errorLine === undefined) this.errorLine = node.range().start.line;
+        continue;
+      }
+      const list = byKind.get(kind);
       if (!list) continue;
       // the search found the node for one pattern; the others of its kind must at least contain their anchor word
       let text: string | undefined;
@@ -646,8 +662,16 @@ function dedupe(ms: Match[]): Match[] {
   });
 }
 
-/** The patterns a rule needs on a language, for the one-pass search. */
+const rulePatternCache = new WeakMap<CodeRule, string[]>();
+
+/** The patterns a rule needs searched in a file (computed once per rule). */
 function rulePatterns(rule: CodeRule): string[] {
+  let cached = rulePatternCache.get(rule);
+  if (!cached) rulePatternCache.set(rule, (cached = rulePatternsOf(rule)));
+  return cached;
+}
+
+function rulePatternsOf(rule: CodeRule): string[] {
   if (rule.formula) return searchPatterns(rule.formula);
   const t = rule.taint!;
   return [...t.sources, ...t.sinks, ...t.sanitizers, ...t.propagators.map((p) => p.formula)].flatMap(searchPatterns);
@@ -720,7 +744,7 @@ export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): File
       }
     }
     if (broad.size) scope.prepare([...broad.values()]);
-    const err = firstError(scope.tree);
+    const err = scope.errorsSearched ? (scope.errorLine === undefined ? undefined : { line: scope.errorLine }) : firstError(scope.tree);
     if (err) result.parseProblem = { path: file.relPath, language, line: err.line + 1, problem: `does not parse cleanly as ${language} (from line ${err.line + 1}); matches in the broken part may be missed` };
   }
   const ev = new Evaluator(scope, language);

@@ -107,6 +107,19 @@ export function normalised(text: string): string {
   return text.replace(/\s+/g, '');
 }
 
+/** A binding to a node whose text and span are read from napi only if someone asks. */
+function nodeBinding(t: SgNode): Binding {
+  return {
+    node: t,
+    get text() {
+      return textM(t);
+    },
+    get span() {
+      return spanM(t);
+    },
+  };
+}
+
 /** Bind a name, or check it against what it is already bound to. */
 export function bind(b: Bindings, name: string, value: Binding): Bindings | undefined {
   const had = b.get(name);
@@ -134,7 +147,7 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
   switch (p.t) {
     case 'mv':
       if (p.name === '$_') return b;
-      return bind(b, p.name, { text: textM(t), span: spanM(t), node: t });
+      return bind(b, p.name, nodeBinding(t));
     case 'ellipsis':
       return b;
     case 'anystr':
