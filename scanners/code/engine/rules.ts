@@ -9,6 +9,7 @@ import { parseYamlSource, type YamlLocator } from '../../../src/config/yaml-sour
 import { VigilError } from '../../../src/errors.js';
 import { readTextInput } from '../../../src/util/read-input.js';
 import type { CodeLanguage, RuleSeverity, RuleSource } from '../types.js';
+import { pathFilter } from '../files.js';
 import { grammarsFor, TEXT_LANGUAGES } from './grammar.js';
 import { compilePattern, PatternError } from './pattern.js';
 
@@ -474,6 +475,11 @@ function readPaths(v: unknown, bad: (problem: string, key?: string) => never): C
     const list = o[k];
     if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) bad(`paths.${k} is a list of globs`, 'paths');
     out[k as 'include' | 'exclude'] = list as string[];
+  }
+  try {
+    pathFilter(out.include, out.exclude);
+  } catch (e) {
+    bad(`paths: ${e instanceof Error ? e.message : String(e)}`, 'paths');
   }
   return out;
 }

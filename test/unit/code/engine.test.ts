@@ -244,6 +244,7 @@ describe('bad rules name the rule, the file and the line', () => {
     ['a missing severity', 'rules:\n  - id: bad-rule\n    message: m\n    languages: [javascript]\n    pattern: x\n', 'VIGIL_ERR_RULE_INVALID', 2, 'severity'],
     ['two formulas', `${head}    pattern: a\n    pattern-regex: b\n`, 'VIGIL_ERR_RULE_INVALID', 2, 'has both pattern and pattern-regex'],
     ['taint without sinks', `${head}    mode: taint\n    pattern-sources:\n      - pattern: a\n`, 'VIGIL_ERR_RULE_INVALID', 2, 'pattern-sinks'],
+    ['a bad paths glob', `${head}    paths:\n      include: ['!src']\n    pattern: x()\n`, 'VIGIL_ERR_RULE_INVALID', 7, 'paths:'],
     ['an unsupported comparison', `${head}    patterns:\n      - pattern: f($X)\n      - metavariable-comparison:\n          comparison: os.system($X)\n`, 'VIGIL_ERR_RULE_INVALID', 9, 'does not evaluate'],
   ])('%s', (_name, yaml, code, line, fragment) => {
     const e = problem(yaml);
