@@ -159,17 +159,19 @@ export class FileScope {
       const list = byKind.get(kind);
       if (!list) continue;
       // the search found the node for one pattern; the others of its kind must at least contain their anchor word
-      let text: string | undefined;
+      // words are looked up in the file's text within the node's range: copying a big node's text
+      // (a module wrapped in a call) for every candidate inside it would cost more than matching
+      let span: Span | undefined;
       for (const p of list) {
         if (p.anchor && list.length > 1) {
-          text ??= textM(node);
-          if (!hasWord(text, p.anchor)) continue;
+          span ??= spanM(node);
+          if (!this.occursIn(p.anchor, true, span.startIndex, span.endIndex)) continue;
         }
         const h = hints.get(p.source);
         if (h) {
-          text ??= textM(node);
-          const t = text;
-          if (!h.some((w) => t.includes(w))) continue;
+          span ??= spanM(node);
+          const s = span;
+          if (!h.some((w) => this.occursIn(w, false, s.startIndex, s.endIndex))) continue;
         }
         const root = p.root;
         if (root.t === 'seq') {
@@ -189,6 +191,34 @@ export class FileScope {
     if (seen.has(key)) return;
     seen.add(key);
     this.atoms.get(source)!.push(m);
+  }
+
+  private readonly positions = new Map<string, number[]>();
+
+  /**
+   * Whether `word` occurs within [start, end) of the file (as a whole word when `whole`): every
+   * position of the word is found once per file, then each question is a binary search.
+   */
+  occursIn(word: string, whole: boolean, start: number, end: number): boolean {
+    const key = `${whole ? 'w' : 's'}${word}`;
+    let at = this.positions.get(key);
+    if (!at) {
+      at = [];
+      const text = this.file.text;
+      for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+        if (whole && (/[A-Za-z0-9_$]/.test(text[i - 1] ?? '') || /[A-Za-z0-9_$]/.test(text[i + word.length] ?? ''))) continue;
+        at.push(i);
+      }
+      this.positions.set(key, at);
+    }
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < at.length && at[lo]! + word.length <= end;
   }
 
   /** Whether a pattern has been searched (or ruled out) in the whole file. */

@@ -4,8 +4,8 @@ import type { ParseProblem, RuleMatch, RuleProblem, SourceFile } from '../types.
 import type { CodeRule } from './rules.js';
 import type { WorkerBatch, WorkerInit, WorkerResult } from './worker.js';
 
-/** Source a worker evaluates before it is replaced by a fresh one. */
-const RECYCLE_BYTES = 6 * 1024 * 1024;
+/** Source a worker evaluates before it is replaced by a fresh one (a fresh worker recompiles the patterns, ~0.7 s, so not often). */
+const RECYCLE_BYTES = 64 * 1024 * 1024;
 
 /** Files per message: big enough that messaging costs nothing, small enough to balance the workers. */
 const BATCH_BYTES = 512 * 1024;
