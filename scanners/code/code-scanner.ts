@@ -42,7 +42,7 @@ export class CodeScanner implements Scanner {
 
   async *run(target: Target, ctx: ScanContext): AsyncIterable<Finding> {
     if (target.kind !== 'path') throw new VigilError('VIGIL_ERR_USAGE', `code scans a folder or a file; "${target.name}" is a ${target.kind}`);
-    const opts = ctx.options as CodeOptions;
+    const opts = checkOptions(ctx.options);
     const root = path.resolve(ctx.baseDir, target.location);
     const note = (m: string) => ctx.note?.(m) ?? ctx.logger.warn(m);
     const rulePaths = (opts.rules === undefined ? [bundledRulesDir()] : Array.isArray(opts.rules) ? opts.rules : [opts.rules]).map((r) => path.resolve(ctx.baseDir, r));
@@ -137,6 +137,28 @@ export class CodeScanner implements Scanner {
       }
     }
   }
+}
+
+const OPTION_KEYS = ['rules', 'engine', 'include', 'exclude', 'secrets', 'includeGenerated', 'maxFileBytes'] as const;
+
+/** The target's options for `code`, checked: a misspelt key or a wrong type is bad input, not a silent default. */
+function checkOptions(raw: Readonly<Record<string, unknown>>): CodeOptions {
+  const bad = (problem: string): never => {
+    throw new VigilError('VIGIL_ERR_CONFIG_INVALID', `code: ${problem}`);
+  };
+  for (const k of Object.keys(raw)) if (!(OPTION_KEYS as readonly string[]).includes(k)) bad(`unknown option "${k}" (known: ${OPTION_KEYS.join(', ')})`);
+  const strings = (k: string) => {
+    const v = raw[k];
+    if (v !== undefined && !(typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))) bad(`${k} is a path or a list of them`);
+  };
+  strings('rules');
+  strings('include');
+  strings('exclude');
+  if (raw['engine'] !== undefined && !['auto', 'embedded', 'semgrep'].includes(String(raw['engine']))) bad(`engine "${String(raw['engine'])}" is not auto, embedded or semgrep`);
+  for (const k of ['secrets', 'includeGenerated']) if (raw[k] !== undefined && typeof raw[k] !== 'boolean') bad(`${k} is true or false`);
+  if (raw['maxFileBytes'] !== undefined && !Number.isInteger(raw['maxFileBytes'])) bad('maxFileBytes is a whole number of bytes');
+  const out = raw as CodeOptions;
+  return { ...out, ...(typeof raw['include'] === 'string' ? { include: [raw['include']] } : {}), ...(typeof raw['exclude'] === 'string' ? { exclude: [raw['exclude']] } : {}) };
 }
 
 type Engine = { kind: 'embedded' } | { kind: 'semgrep'; path: string; version: string };

@@ -165,6 +165,23 @@ describe('vigil scan code', () => {
   });
 });
 
+describe('code in vigil.yaml', () => {
+  it('takes its options from the target, and a misspelt option is exit 2', () => {
+    const root = tree('configured', {
+      'src/a.js': 'eval(input);\n',
+      'rules/eval.yaml': EVAL_RULE,
+      'vigil.yaml': 'version: 1\ntargets:\n  - name: app\n    kind: path\n    path: src\n    scanners:\n      code: { engine: embedded, rules: rules, secrets: false }\n',
+    });
+    const ok = vigil(['scan', '--no-ledger', '-f', 'json', '--fail-on', 'none'], { cwd: root });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as JsonOut).findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`)).toEqual(['test-eval src/a.js:1']);
+    writeFileSync(join(root, 'vigil.yaml'), 'version: 1\ntargets:\n  - name: app\n    kind: path\n    path: src\n    scanners:\n      code: { engnie: embedded }\n');
+    const bad = vigil(['scan', '--no-ledger'], { cwd: root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('code: unknown option "engnie"');
+  });
+});
+
 describe('the rule pack', () => {
   it('every rule carries CWE, OWASP and ASVS metadata and an annotated example', () => {
     const r = vigil(['rules', 'test', 'rules/code', '--json'], { cwd: ROOT });
