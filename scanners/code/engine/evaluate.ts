@@ -370,6 +370,7 @@ export function literalAlternatives(re: RegExp): string[] | undefined {
   if (re.flags.includes('i')) return undefined;
   let src = re.source;
   if (src.startsWith('^(?:') && src.endsWith(')')) src = src.slice(4, -1);
+  const anchoredStart = src.startsWith('^') || re.source.startsWith('^(?:');
   src = src.replace(/^\^/, '').replace(/\$$/, '');
   const word = /^(?:[A-Za-z0-9_]|\\\.)+$/;
   const literal = (w: string) => w.replace(/\\\./g, '.');
@@ -403,6 +404,9 @@ export function literalAlternatives(re: RegExp): string[] | undefined {
     }
   }
   let best: string[] | undefined;
+  // anchored at the start with a literal character (`^/…` for a regex literal): that character must occur
+  const lead = anchoredStart ? /^(?:\\([/.'"`$])|([^\\\[\](){}|.*+?^$]))(?![?*{])/.exec(src) : null;
+  if (lead) best = [lead[1] ?? lead[2]!];
   for (const g of groups) {
     if (g.quantified) continue;
     const content = g.content.replace(/^\?:/, '');

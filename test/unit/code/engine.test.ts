@@ -268,6 +268,8 @@ describe('the pre-filter words taken from metavariable-regex', () => {
     ['^(md5|sha1)$', ['md5', 'sha1']],
     ['^renderString$', ['renderString']],
     ['^tls\\.(VersionSSL30|VersionTLS10)$', ['VersionSSL30', 'VersionTLS10']],
+    // a regex literal: the binding starts with `/`, so the match contains one
+    ['^/.*\\(', ['/']],
     // an alternation at the top, an optional group or a case-insensitive flag: no words can be required
     ['^"?(AES(/ECB/[^"]*)?|(DES|RC4)(/[^"]*)?)"?$', undefined],
     ['(?i)md5', undefined],
