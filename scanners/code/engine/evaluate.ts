@@ -109,7 +109,7 @@ export class FileScope {
     const text0 = this.file.text;
     const hinted = (p: CompiledPattern) => {
       const h = hints.get(p.source);
-      return !h || h.some((w) => text0.includes(w));
+      return !h || h.some((w) => (w.startsWith(CASELESS) ? this.lower().includes(w.slice(1)) : text0.includes(w)));
     };
     const todo: CompiledPattern[] = [];
     for (const p of patterns) {
@@ -171,7 +171,7 @@ export class FileScope {
         if (h) {
           span ??= spanM(node);
           const s = span;
-          if (!h.some((w) => this.occursIn(w, false, s.startIndex, s.endIndex))) continue;
+          if (!h.some((w) => (w.startsWith(CASELESS) ? this.occursIn(w.slice(1), false, s.startIndex, s.endIndex, true) : this.occursIn(w, false, s.startIndex, s.endIndex)))) continue;
         }
         const root = p.root;
         if (root.t === 'seq') {
@@ -194,17 +194,24 @@ export class FileScope {
   }
 
   private readonly positions = new Map<string, number[]>();
+  private lowered?: string;
+
+  /** The file's text in lower case, for hints from case-insensitive regexes. */
+  lower(): string {
+    return (this.lowered ??= this.file.text.toLowerCase());
+  }
 
   /**
    * Whether `word` occurs within [start, end) of the file (as a whole word when `whole`): every
    * position of the word is found once per file, then each question is a binary search.
    */
-  occursIn(word: string, whole: boolean, start: number, end: number): boolean {
-    const key = `${whole ? 'w' : 's'}${word}`;
+  occursIn(word: string, whole: boolean, start: number, end: number, caseless = false): boolean {
+    const key = `${whole ? 'w' : 's'}${caseless ? 'i' : 'c'}${word}`;
     let at = this.positions.get(key);
     if (!at) {
       at = [];
-      const text = this.file.text;
+      // lower-casing keeps UTF-16 offsets for the ASCII words hints are made of
+      const text = caseless ? this.lower() : this.file.text;
       for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
         if (whole && (/[A-Za-z0-9_$]/.test(text[i - 1] ?? '') || /[A-Za-z0-9_$]/.test(text[i + word.length] ?? ''))) continue;
         at.push(i);
@@ -339,7 +346,7 @@ export function regexHints(rules: readonly CodeRule[]): Map<string, readonly str
           const own: Cond[] = [];
           for (const c of f.conditions) {
             if (c.op !== 'metavariable-regex') continue;
-            const words = literalAlternatives(c.regex);
+            const words = literalAlternatives(c.regex) ?? requiredRun(c.regex);
             if (words) own.push({ name: c.name, words });
           }
           for (const p of f.positives) visit(p, [...conds, ...own]);
@@ -416,6 +423,76 @@ export function literalAlternatives(re: RegExp): string[] | undefined {
     if (!best || Math.min(...words.map((w) => w.length)) > Math.min(...best.map((w) => w.length))) best = words;
   }
   return best;
+}
+
+/** Marks a hint word that is compared without case (from a `(?i)` regex); the word itself is lower case. */
+const CASELESS = '\u0001';
+
+/**
+ * The longest run of literal characters (3 or more) every match of the regex contains, for regexes
+ * with no simple alternation: `(?i)^['"]access-control-allow-origin['"]$` → `access-control-allow-origin`
+ * (marked caseless). Undefined when the top level has `|` or no run is long enough.
+ */
+export function requiredRun(re: RegExp): string[] | undefined {
+  let src = re.source;
+  if (src.startsWith('^(?:') && src.endsWith(')')) src = src.slice(4, -1);
+  const runs: string[] = [];
+  let run = '';
+  const end = () => {
+    if (run.length >= 3) runs.push(run);
+    run = '';
+  };
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    const next = src[i + 1];
+    const optionalNext = (j: number) => src[j] === '?' || src[j] === '*' || (src[j] === '{' && /^\{0[,}]/.test(src.slice(j)));
+    if (c === '|') return undefined;
+    if (c === '\\') {
+      const e = next ?? '';
+      let lit: string | undefined;
+      let width = 2;
+      if (/[^A-Za-z0-9]/.test(e)) lit = e;
+      else if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(src.slice(i + 2, i + 4))) {
+        lit = String.fromCharCode(parseInt(src.slice(i + 2, i + 4), 16));
+        width = 4;
+      }
+      if (lit === undefined) end();
+      else if (optionalNext(i + width)) end();
+      else run += lit;
+      i += width - 1;
+      continue;
+    }
+    if (c === '[') {
+      end();
+      for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
+      continue;
+    }
+    if (c === '(') {
+      end();
+      let depth = 1;
+      for (i++; i < src.length && depth > 0; i++) {
+        if (src[i] === '\\') i++;
+        else if (src[i] === '(') depth++;
+        else if (src[i] === ')') depth--;
+      }
+      i--;
+      continue;
+    }
+    if ('.*+?{}^$)'.includes(c)) {
+      if (c === '?' || c === '*' || c === '{') run = run.slice(0, -1);
+      end();
+      continue;
+    }
+    if (optionalNext(i + 1)) {
+      end();
+      continue;
+    }
+    run += c;
+  }
+  end();
+  if (runs.length === 0) return undefined;
+  const best = runs.sort((a, b) => b.length - a.length)[0]!;
+  return re.flags.includes('i') ? [CASELESS + best.toLowerCase()] : [best];
 }
 
 /** A kind-only candidate search, narrowed to nodes whose text holds the pattern's anchor word (as JSON, to dedupe). */

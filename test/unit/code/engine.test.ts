@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VigilError } from '../../../src/errors.js';
-import { evaluateFile, literalAlternatives } from '../../../scanners/code/engine/evaluate.js';
+import { evaluateFile, literalAlternatives, requiredRun } from '../../../scanners/code/engine/evaluate.js';
 import { parseRuleFile, toJsRegex } from '../../../scanners/code/engine/rules.js';
 import type { CodeLanguage, RuleMatch } from '../../../scanners/code/types.js';
 
@@ -295,5 +295,22 @@ describe('property chains', () => {
   it('works through calls in the chain and in Python', () => {
     expect(lines('pattern: app. ... .listen(...)', 'app.use(x).listen(80);\nserver.listen(81);\n')).toEqual([1]);
     expect(lines('pattern: session. ... .execute(...)', 'session.connection().cursor().execute(q)\nother.execute(q)\n', 'python')).toEqual([1]);
+  });
+});
+
+describe('the required literal run of a metavariable-regex', () => {
+  it.each([
+    ["(?i)^[\\x27\\x22\\x60]access-control-allow-origin[\\x27\\x22\\x60]$", ['\u0001access-control-allow-origin']],
+    ['^abc?def', ['def']],
+    ['^NEXT_PUBLIC_.*SERVICE_ROLE', ['NEXT_PUBLIC_']],
+    ['a|bcd', undefined],
+    ['^(x|y)z', undefined],
+  ])('%s', (regex, run) => {
+    expect(requiredRun(toJsRegex(regex, true))).toEqual(run);
+  });
+
+  it('a case-insensitive run still finds the code in any case', () => {
+    const body = "patterns:\n  - pattern: $R.setHeader($H, $V)\n  - metavariable-regex:\n      metavariable: $H\n      regex: (?i)^['\"]access-control-allow-origin['\"]$";
+    expect(lines(body, "res.setHeader('Access-Control-Allow-Origin', o);\nres.setHeader('X-Other', o);")).toEqual([1]);
   });
 });
