@@ -495,6 +495,9 @@ export function requiredRun(re: RegExp): string[] | undefined {
   return re.flags.includes('i') ? [CASELESS + best.toLowerCase()] : [best];
 }
 
+/** Above this many matches, a broad part is searched in the whole file instead of around each. */
+const SCOPED_MAX = 64;
+
 /** A kind-only candidate search, narrowed to nodes whose text holds the pattern's anchor word (as JSON, to dedupe). */
 function kindRule(kind: string, anchor: string | undefined): string {
   return JSON.stringify(anchor ? { kind, regex: `(^|[^A-Za-z0-9_$])${anchor.replace(/\$/g, '\\$')}([^A-Za-z0-9_$]|$)` } : { kind });
@@ -588,6 +591,54 @@ export class Evaluator {
     }
   }
 
+  /**
+   * Matches of a broad formula near the given matches only: inside their nodes (when `inside`) and
+   * on their ancestors — all that `intersect` and `keepInside` can use. Undefined when that does
+   * not apply (too many matches, matches without a node, or a formula other than plain patterns).
+   */
+  private scoped(f: Formula, near: readonly Match[], inside: boolean): Match[] | undefined {
+    if (near.length === 0 || near.length > SCOPED_MAX || !near.every((m) => m.node)) return undefined;
+    const roots = this.plainPatterns(f);
+    if (!roots) return undefined;
+    const out: Match[] = [];
+    for (const p of roots) {
+      for (const m of near) {
+        if (inside) out.push(...this.scope.matches(p, m.node!));
+        for (let a = m.node!.parent(); a; a = a.parent()) {
+          if (!p.kinds.includes(kindM(a))) continue;
+          const root = p.root;
+          if (root.t === 'seq') {
+            const s = matchSequence(root.items, a);
+            if (s) out.push(s);
+          } else {
+            const b = matchNode(root, a);
+            if (b) out.push({ span: spanM(a), bindings: b, node: a, rematch: (seed) => matchNode(root, a, seed) });
+          }
+        }
+      }
+    }
+    return dedupe(out);
+  }
+
+  /** The compiled patterns of a formula that is a pattern or an either of patterns; undefined otherwise. */
+  private plainPatterns(f: Formula): CompiledPattern[] | undefined {
+    if (!this.language) return undefined;
+    if (f.op === 'pattern') {
+      const p = patternFor(f.source, this.language);
+      return p ? [p] : [];
+    }
+    if (f.op === 'either') {
+      const all: CompiledPattern[] = [];
+      for (const i of f.items) {
+        const ps = this.plainPatterns(i.op === 'all' && i.positives.length === 0 && i.insides.length === 1 && !i.negatives.length && !i.notInsides.length && !i.conditions.length && !i.focus.length && !i.notRegexes.length ? i.insides[0]! : i);
+        if (!ps) return undefined;
+        all.push(...ps);
+      }
+      return all;
+    }
+    return undefined;
+  }
+
   /** A negative that is one plain (non-sequence) pattern, as its compiled root; undefined otherwise. */
   private localPattern(f: Formula): PNode | undefined {
     if (f.op !== 'pattern' || !this.language) return undefined;
@@ -623,12 +674,15 @@ export class Evaluator {
     let result: Match[] | undefined;
     const positives = [...f.positives].sort((a, b) => Number(this.selective(b)) - Number(this.selective(a)));
     for (const p of positives) {
-      const ms = this.formula(p, within);
+      // a broad part is looked for only in and around what the narrow parts found, when that is little
+      const scoped = result !== undefined && !this.selective(p) ? this.scoped(p, result, true) : undefined;
+      const ms = scoped ?? this.formula(p, within);
       result = result === undefined ? ms : intersect(result, ms);
       if (result.length === 0) return [];
     }
     for (const inside of insides.filter((i) => !this.selective(i))) {
-      const ms = this.formula(inside, within);
+      const scoped = result !== undefined ? this.scoped(inside, result, false) : undefined;
+      const ms = scoped ?? this.formula(inside, within);
       if (ms.length === 0) return [];
       contexts.push(ms);
     }
@@ -788,28 +842,6 @@ function rulePatternsOf(rule: CodeRule): string[] {
   return [...t.sources, ...t.sinks, ...t.sanitizers, ...t.propagators.map((p) => p.formula)].flatMap(searchPatterns);
 }
 
-/** After the narrow search: whether a formula can still match (a broad pattern not yet searched counts as maybe). */
-function formulaAlive(f: Formula, scope: FileScope, language: CodeLanguage): boolean {
-  switch (f.op) {
-    case 'pattern': {
-      const p = patternFor(f.source, language);
-      return p !== undefined && (!scope.prepared(p) || scope.matches(p).length > 0);
-    }
-    case 'regex':
-      return true;
-    case 'either':
-      return f.items.some((i) => formulaAlive(i, scope, language));
-    case 'all':
-      return [...f.positives, ...f.insides].every((i) => formulaAlive(i, scope, language));
-  }
-}
-
-function ruleAlive(rule: CodeRule, scope: FileScope, language: CodeLanguage): boolean {
-  if (rule.formula) return formulaAlive(rule.formula, scope, language);
-  const t = rule.taint!;
-  return t.sources.some((f) => formulaAlive(f, scope, language)) && t.sinks.some((f) => formulaAlive(f, scope, language));
-}
-
 function ruleFeasible(rule: CodeRule, scope: FileScope, language: CodeLanguage | undefined): boolean {
   if (rule.formula) return feasible(rule.formula, scope, language);
   const t = rule.taint!;
@@ -843,18 +875,9 @@ export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): File
       }
     }
     scope.hints = regexHints(live);
-    // phase 1: the patterns something narrows; phase 2, in one more pass: the broad patterns of
-    // the rules whose narrow parts all matched (the others cannot match, so theirs are never searched)
+    // the patterns something narrows are searched in one pass; broad ones only on demand — around
+    // the narrow matches when there are few, else in a pass of their own
     scope.prepare([...patterns.values()], true);
-    const broad = new Map<string, CompiledPattern>();
-    for (const r of live) {
-      if (!ruleAlive(r, scope, language)) continue;
-      for (const s of rulePatterns(r)) {
-        const p = patterns.get(s);
-        if (p && !scope.prepared(p)) broad.set(s, p);
-      }
-    }
-    if (broad.size) scope.prepare([...broad.values()]);
     const err = scope.errorsSearched ? (scope.errorLine === undefined ? undefined : { line: scope.errorLine }) : firstError(scope.tree);
     if (err) result.parseProblem = { path: file.relPath, language, line: err.line + 1, problem: `does not parse cleanly as ${language} (from line ${err.line + 1}); matches in the broken part may be missed` };
   }
