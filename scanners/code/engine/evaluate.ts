@@ -133,8 +133,10 @@ export class FileScope {
         list.push(p);
         byKind.set(k, list);
       }
-      if (p.native && p.root.t === 'node') any.push(p.native);
-      else for (const k of p.kinds) kindOnly.add(kindRule(k, p.anchor));
+      // a hint (words from a metavariable-regex) also narrows the native search itself
+      const hint = hintRegex(hints.get(p.source));
+      if (p.native && p.root.t === 'node') any.push(hint ? { ...p.native, regex: hint } : p.native);
+      else for (const k of p.kinds) kindOnly.add(kindRule(k, p.anchor, hint));
     }
     for (const k of kindOnly) any.push(JSON.parse(k));
     // the same pass finds parse errors, so the file is not walked again to report them
@@ -499,8 +501,21 @@ export function requiredRun(re: RegExp): string[] | undefined {
 const SCOPED_MAX = 64;
 
 /** A kind-only candidate search, narrowed to nodes whose text holds the pattern's anchor word (as JSON, to dedupe). */
-function kindRule(kind: string, anchor: string | undefined): string {
-  return JSON.stringify(anchor ? { kind, regex: `(^|[^A-Za-z0-9_$])${anchor.replace(/\$/g, '\\$')}([^A-Za-z0-9_$]|$)` } : { kind });
+function kindRule(kind: string, anchor: string | undefined, hint?: string): string {
+  if (anchor) return JSON.stringify({ kind, regex: `(^|[^A-Za-z0-9_$])${escapeRegex(anchor)}([^A-Za-z0-9_$]|$)` });
+  return JSON.stringify(hint ? { kind, regex: hint } : { kind });
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/-]/g, (c) => `\\${c}`);
+}
+
+/** A hint's words as one regex for ast-grep (Rust syntax: `(?i)` for caseless words). */
+function hintRegex(words: readonly string[] | undefined): string | undefined {
+  if (!words?.length) return undefined;
+  const caseless = words.some((w) => w.startsWith(CASELESS));
+  const alts = words.map((w) => escapeRegex(w.startsWith(CASELESS) ? w.slice(1) : w)).join('|');
+  return caseless ? `(?i)(?:${alts})` : `(?:${alts})`;
 }
 
 /** What evaluating rules on a file gives. */
