@@ -77,6 +77,11 @@ export class FileScope {
     this.words = new Set(file.text.match(/[A-Za-z_$][A-Za-z0-9_$]*/g) ?? []);
   }
 
+  /** Whether the file has been parsed. */
+  get parsed(): boolean {
+    return this.root !== undefined;
+  }
+
   get tree(): SgNode {
     if (!this.root) this.root = parseSource(this.language!, this.file.text).root();
     return this.root;
@@ -94,9 +99,11 @@ export class FileScope {
     return p.anchor !== undefined || this.hints.has(p.source);
   }
 
-  /** Whether the file has every word the pattern needs. */
+  /** Whether the file has every word the pattern needs, and one of its hint's words. */
   feasible(p: CompiledPattern): boolean {
     for (const w of p.tokens) if (!this.words.has(w)) return false;
+    const h = this.hints.get(p.source);
+    if (h && !h.some((w) => (w.startsWith(CASELESS) ? this.lower().includes(w.slice(1)) : this.file.text.includes(w)))) return false;
     return true;
   }
 
@@ -871,6 +878,8 @@ export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): File
   const language = file.language;
   const scope = new FileScope(file, language);
   const problems: RuleProblem[] = [];
+  // hints first: a pattern whose metavariable-regex words are not in the file cannot match there
+  scope.hints = regexHints(rules);
   const live = rules.filter((r) => {
     try {
       return ruleFeasible(r, scope, language);
@@ -889,11 +898,11 @@ export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): File
         if (p) patterns.set(s, p);
       }
     }
-    scope.hints = regexHints(live);
     // the patterns something narrows are searched in one pass; broad ones only on demand — around
     // the narrow matches when there are few, else in a pass of their own
     scope.prepare([...patterns.values()], true);
-    const err = scope.errorsSearched ? (scope.errorLine === undefined ? undefined : { line: scope.errorLine }) : firstError(scope.tree);
+    // only a file that was parsed for some pattern is checked for parse errors
+    const err = scope.errorsSearched ? (scope.errorLine === undefined ? undefined : { line: scope.errorLine }) : scope.parsed ? firstError(scope.tree) : undefined;
     if (err) result.parseProblem = { path: file.relPath, language, line: err.line + 1, problem: `does not parse cleanly as ${language} (from line ${err.line + 1}); matches in the broken part may be missed` };
   }
   const ev = new Evaluator(scope, language);
