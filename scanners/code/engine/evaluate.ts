@@ -237,6 +237,20 @@ export class FileScope {
     return lo < at.length && at[lo]! + word.length <= end;
   }
 
+  private readonly regexSeen = new Map<RegExp, boolean>();
+
+  /** Whether a pattern-regex matches anywhere in the file (asked once per regex and file). */
+  regexOccurs(re: RegExp): boolean {
+    let r = this.regexSeen.get(re);
+    if (r === undefined) {
+      re.lastIndex = 0;
+      r = re.test(this.file.text);
+      re.lastIndex = 0;
+      this.regexSeen.set(re, r);
+    }
+    return r;
+  }
+
   /** Whether a pattern has been searched (or ruled out) in the whole file. */
   prepared(p: CompiledPattern): boolean {
     return this.atoms.has(p.source);
@@ -575,7 +589,8 @@ function feasible(f: Formula, scope: FileScope, language: CodeLanguage | undefin
       return p !== undefined && scope.feasible(p);
     }
     case 'regex':
-      return true;
+      // a regex that matches nowhere in the file makes its `patterns` impossible there
+      return scope.regexOccurs(f.regex);
     case 'either':
       return f.items.some((i) => feasible(i, scope, language));
     case 'all':
