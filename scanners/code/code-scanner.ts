@@ -9,7 +9,7 @@ import type { Target } from '../../src/model/target.js';
 import { redactSecrets } from '../../src/util/redact.js';
 import { loadRuleFiles, type CodeRule } from './engine/rules.js';
 import { bundledRulesDir } from './bundled.js';
-import { describeSkips, pathFilter, walkSourceFiles, type SkipReason } from './files.js';
+import { describeSkips, walkSourceFiles, type SkipReason } from './files.js';
 import type { RuleMatch, RuleProblem, SourceFile } from './types.js';
 
 export const CODE_SCANNER_ID = 'code';
@@ -110,13 +110,13 @@ export class CodeScanner implements Scanner {
         for (const m of r.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'embedded');
       } else {
         const { evaluateFile } = await import('./engine/evaluate.js');
-        const filters = new Map<CodeRule, (p: string) => boolean>();
-        for (const r of loaded.rules) filters.set(r, r.paths ? pathFilter(r.paths.include, r.paths.exclude) : () => true);
+        const { ruleSelector } = await import('./engine/select.js');
+        const rulesFor = ruleSelector(loaded.rules);
         let done = 0;
         for (const f of codeFiles) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
           if (++done % 200 === 0) ctx.progress(`${done}/${codeFiles.length} files`);
-          const rules = loaded.rules.filter((r) => r.grammars.includes(f.language!) && filters.get(r)!(f.relPath));
+          const rules = rulesFor(f);
           if (rules.length === 0) continue;
           const res = evaluateFile(rules, f);
           for (const p of res.problems) noteProblem(p, ` on ${f.relPath}`);

@@ -113,15 +113,11 @@ export class FileScope {
    */
   prepare(patterns: readonly CompiledPattern[], deferGeneric = false): void {
     const hints = this.hints;
-    const text0 = this.file.text;
-    const hinted = (p: CompiledPattern) => {
-      const h = hints.get(p.source);
-      return !h || h.some((w) => (w.startsWith(CASELESS) ? this.lower().includes(w.slice(1)) : text0.includes(w)));
-    };
     const todo: CompiledPattern[] = [];
     for (const p of patterns) {
       if (this.atoms.has(p.source)) continue;
-      if (!this.feasible(p) || p.kinds.length === 0 || !hinted(p)) {
+      // feasible() covers the pattern's words and its hint's words
+      if (!this.feasible(p) || p.kinds.length === 0) {
         this.atoms.set(p.source, []);
         continue;
       }
@@ -251,11 +247,6 @@ export class FileScope {
     return r;
   }
 
-  /** Whether a pattern has been searched (or ruled out) in the whole file. */
-  prepared(p: CompiledPattern): boolean {
-    return this.atoms.has(p.source);
-  }
-
   /** Matches of a pattern in the whole file (after `prepare`), or within a node. */
   matches(p: CompiledPattern, within?: SgNode): Match[] {
     if (!within) {
@@ -328,16 +319,6 @@ export class FileScope {
     }
     return { line: lo, column: offset - s[lo]! };
   }
-}
-
-/** Whether `word` occurs in `text` as a whole identifier-like word. */
-export function hasWord(text: string, word: string): boolean {
-  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
-    const before = i === 0 ? '' : text[i - 1]!;
-    const after = text[i + word.length] ?? '';
-    if (!/[A-Za-z0-9_$]/.test(before) && !/[A-Za-z0-9_$]/.test(after)) return true;
-  }
-  return false;
 }
 
 const ruleHints = new WeakMap<CodeRule, Map<string, string[] | null>>();
@@ -567,20 +548,6 @@ export function searchPatterns(f: Formula): string[] {
   }
 }
 
-/** Every pattern source in a formula. */
-export function formulaPatterns(f: Formula): string[] {
-  switch (f.op) {
-    case 'pattern':
-      return [f.source];
-    case 'regex':
-      return [];
-    case 'either':
-      return f.items.flatMap(formulaPatterns);
-    case 'all':
-      return [...f.positives, ...f.insides, ...f.negatives, ...f.notInsides].flatMap(formulaPatterns);
-  }
-}
-
 /** Whether a formula can match at all in a file with these words (positive parts only). */
 function feasible(f: Formula, scope: FileScope, language: CodeLanguage | undefined): boolean {
   switch (f.op) {
@@ -676,11 +643,15 @@ export class Evaluator {
     return undefined;
   }
 
-  /** A negative that is one plain (non-sequence) pattern, as its compiled root; undefined otherwise. */
-  private localPattern(f: Formula): PNode | undefined {
+  /**
+   * A negative that is one plain (non-sequence) pattern: its compiled root, or null when it does not
+   * parse in this grammar (so it can match nothing here); undefined when it must be searched.
+   */
+  private localPattern(f: Formula): PNode | null | undefined {
     if (f.op !== 'pattern' || !this.language) return undefined;
     const p = patternFor(f.source, this.language);
-    return p && p.root.t !== 'seq' ? p.root : p ? undefined : { t: 'seq', items: [] };
+    if (!p) return null;
+    return p.root.t === 'seq' ? undefined : p.root;
   }
 
   /** Whether a formula's candidates are narrowed (so it is cheap to evaluate first). */
@@ -732,6 +703,7 @@ export class Evaluator {
     for (const n of f.negatives) {
       // a plain pattern-not is checked on the matched node itself: no search of the file
       const local = this.localPattern(n);
+      if (local === null) continue;
       if (local && out.every((r) => r.node)) {
         out = out.filter((r) => matchNode(local, r.node!, r.bindings) === undefined);
         continue;
@@ -742,6 +714,7 @@ export class Evaluator {
     for (const n of f.notInsides) {
       // a plain pattern-not-inside: the matched node and its ancestors
       const local = this.localPattern(n);
+      if (local === null) continue;
       if (local && out.every((r) => r.node)) {
         out = out.filter((r) => !selfAndAncestors(r.node!).some((a) => matchNode(local, a, r.bindings) !== undefined));
         continue;
@@ -773,8 +746,7 @@ export class Evaluator {
       case 'metavariable-regex': {
         const b = r.bindings.get(c.name);
         if (!b) return [];
-        const text = b.node && isStringNode(b.node) ? b.text : b.text;
-        return c.regex.test(text) ? [r] : [];
+        return c.regex.test(b.text) ? [r] : [];
       }
       case 'metavariable-comparison':
         return evaluateComparison(c.comparison, (name) => r.bindings.get(name)?.text) ? [r] : [];
@@ -811,10 +783,6 @@ export class Evaluator {
     // positions inside the string mean nothing to the outer match: only whether it matched
     return sub.formula(c.formula).map((m) => ({ span: m.span, bindings: new Map() }));
   }
-}
-
-function isStringNode(n: SgNode): boolean {
-  return /string/.test(kindOf(n));
 }
 
 /** Positives: keep pairs where one range holds the other, the smaller range reported. */

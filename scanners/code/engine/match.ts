@@ -310,11 +310,7 @@ function hasEllipsis(ps: readonly PNode[]): boolean {
 }
 
 /** Kinds a node of another kind may still match through (statement unwrapping, declarations). */
-const LENIENT_KINDS = new Set(['expression_statement', 'parenthesized_expression', 'variable_declarator', ...DECLARATION_KINDS()]);
-
-function DECLARATION_KINDS(): string[] {
-  return ['lexical_declaration', 'variable_declaration', 'local_variable_declaration', 'field_declaration'];
-}
+const LENIENT_KINDS = new Set(['expression_statement', 'parenthesized_expression', 'variable_declarator', ...DECLARATIONS]);
 
 /** A cheap necessary condition for `matchNode(p, t)`: same kind (or a lenient one) and, for a leaf, the same text. */
 function couldMatch(p: PNode, t: SgNode): boolean {

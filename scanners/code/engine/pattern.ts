@@ -498,11 +498,6 @@ function contains(p: PNode, test: (p: PNode) => boolean): boolean {
 }
 
 function containsEllipsis(p: PNode): boolean {
-  if (p.t === 'ellipsis') return true;
-  if (p.t === 'node') return p.children.some(containsEllipsis);
-  if (p.t === 'deep') return containsEllipsis(p.inner);
-  if (p.t === 'seq') return p.items.some(containsEllipsis);
-  if (p.t === 'alt') return p.options.some(containsEllipsis);
-  if (p.t === 'chain') return true;
-  return false;
+  // a chain `$X. ... .y` is an ellipsis too
+  return contains(p, (q) => q.t === 'ellipsis' || q.t === 'chain');
 }

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ParseProblem, RuleMatch, RuleProblem, SourceFile } from '../types.js';
 import { evaluateFile } from './evaluate.js';
 import type { CodeRule } from './rules.js';
-import { pathFilter } from '../files.js';
+import { ruleSelector } from './select.js';
 
 export interface WorkerInit {
   /** The rules as the main thread loaded and checked them (plain data and RegExps clone across threads). */
@@ -33,15 +33,13 @@ const gc = runInNewContext('gc') as (() => void) | undefined;
 /** Source evaluated between full collections: the native trees of that much code are what is held. */
 const GC_EVERY_BYTES = 1024 * 1024;
 
-const init = workerData as WorkerInit;
-const loaded = { rules: init.rules };
-const filters = new Map<CodeRule, (p: string) => boolean>(loaded.rules.map((r) => [r, r.paths ? pathFilter(r.paths.include, r.paths.exclude) : () => true]));
+const rulesFor = ruleSelector((workerData as WorkerInit).rules);
 let sinceGc = 0;
 
 parentPort!.on('message', (batch: WorkerBatch) => {
   const out: WorkerResult = { id: batch.id, matches: [], problems: [], parseProblems: [] };
   for (const f of batch.files) {
-    const rules = loaded.rules.filter((r) => (f.language ? r.grammars.includes(f.language) : r.grammars.length === 0) && filters.get(r)!(f.relPath));
+    const rules = rulesFor(f);
     if (rules.length === 0) continue;
     const r = evaluateFile(rules, f);
     out.matches.push(...r.matches);
