@@ -121,14 +121,10 @@ function toEntry(key: string, e: Json, refs: Set<string>, fail: (key: string, pr
  * Parse with @yarnpkg/lockfile, working around its tokenizer: a quote or comment left open at the
  * end of the text makes it loop to the end of memory (seconds of CPU, then "Invalid string
  * length"), and it counts "\n\n" as one line break, so its line numbers drift after every blank
- * line. Open quotes are found first (yarn 1 never writes a string across lines), blank lines are
- * dropped before parsing, and the parser's line numbers are mapped back to the file's.
+ * line. Blank lines are dropped before parsing, open quotes are found the way its tokenizer pairs
+ * them, and the parser's line numbers are mapped back to the file's.
  */
 function parseClassic(text: string, file: string): ReturnType<YarnLockfileModule['parse']> {
-  const open = unclosedQuoteLine(text);
-  if (open !== undefined) {
-    throw new VigilError('VIGIL_ERR_LOCKFILE_INVALID', 'not a valid yarn.lock: a quoted string never closes (is the file truncated?)', { file, line: open });
-  }
   const origin: number[] = [];
   const kept: string[] = [];
   text.split('\n').forEach((line, i) => {
@@ -136,8 +132,11 @@ function parseClassic(text: string, file: string): ReturnType<YarnLockfileModule
     kept.push(line);
     origin.push(i + 1);
   });
+  const input = `${kept.join('\n')}\n`;
+  const open = unclosedQuoteLine(input);
+  if (open !== undefined) return fail('not a valid yarn.lock: a quoted string never closes (is the file truncated?)', origin[open - 1]);
   try {
-    return yarnLockfile.parse(`${kept.join('\n')}\n`);
+    return yarnLockfile.parse(input);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const m = /(\d+):(\d+) in lockfile/.exec(msg);

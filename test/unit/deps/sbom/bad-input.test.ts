@@ -164,6 +164,15 @@ const cases: Case[] = [
     message: /a quoted string never closes/,
   },
   {
+    // found by the fuzz test: a bare word (`-"`) swallows a quote, so the last quote on the line opens a string
+    name: 'yarn.lock with a quote swallowed by a bare word',
+    files: { 'package.json': pkg, 'yarn.lock': yarnLock.replace(/(ms-2\.1\.3\.tgz#\w+")/, '$1-" "') },
+    code: 'VIGIL_ERR_LOCKFILE_INVALID',
+    file: 'yarn.lock',
+    line: lineOf(yarnLock, '/ms/-/ms-2.1.3.tgz'),
+    message: /a quoted string never closes/,
+  },
+  {
     name: 'yarn.lock indented by three spaces',
     files: { 'package.json': pkg, 'yarn.lock': yarnLock.replace('  version "4.4.0"', '   version "4.4.0"') },
     code: 'VIGIL_ERR_LOCKFILE_INVALID',
@@ -248,10 +257,8 @@ describe('bad input', () => {
   it('reads a yarn.lock that ends in a comment with no newline (the bare parser would loop to the end of memory)', async () => {
     const p = await tempProject({ 'package.json': pkg, 'yarn.lock': `${yarnLock}# the end` });
     try {
-      const started = Date.now();
       const sbom = await loadSbom(p.dir);
       expect(sbom.graph.components.size).toBe(8);
-      expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       await p.cleanup();
     }

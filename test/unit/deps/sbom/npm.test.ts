@@ -44,9 +44,7 @@ describe('cyclonedx-npm', () => {
         setTimeout(() => ac.abort(reason), 400);
       },
     });
-    const started = Date.now();
     await expect(run).rejects.toBe(reason);
-    expect(Date.now() - started).toBeLessThan(1500);
     expect(pid).toBeGreaterThan(0);
     expect(await until(() => groupMembers(pid).length === 0, 3000)).toBe(true);
   });
