@@ -53,89 +53,108 @@ export class CodeScanner implements Scanner {
     const engine = await chooseEngine(opts.engine ?? 'auto');
 
     const skipped: Partial<Record<SkipReason, number>> = {};
-    const files: SourceFile[] = [];
     const wantSecrets = opts.secrets !== false;
-    for await (const f of walkSourceFiles(root, {
-      ...(opts.include ? { include: opts.include } : {}),
-      ...(opts.exclude ? { exclude: opts.exclude } : {}),
-      ...(opts.includeGenerated ? { includeGenerated: true } : {}),
-      ...(opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {}),
-      allFiles: wantSecrets,
-      signal: ctx.signal,
-      onSkip: (_p, reason) => {
-        skipped[reason] = (skipped[reason] ?? 0) + 1;
-      },
-    })) {
-      files.push(f);
-    }
-    const skips = describeSkips(skipped);
-    if (skips) note(skips);
     const reportPath = (rel: string) => {
       const abs = path.resolve(root, rel);
       const fromBase = path.relative(ctx.baseDir, abs);
       return (fromBase && !fromBase.startsWith('..') && !path.isAbsolute(fromBase) ? fromBase : rel).split(path.sep).join('/');
     };
     const byId = new Map(loaded.rules.map((r) => [r.id, r]));
+    const secrets = wantSecrets ? await import('./secrets/index.js') : undefined;
+    const secretOut: Finding[] = [];
 
-    if (engine.kind === 'semgrep') {
-      ctx.progress(`semgrep ${engine.version} on ${files.length} files`);
-      const { runSemgrep } = await import('./semgrep-cli.js');
-      const ruleFiles = [...new Set(loaded.rules.map((r) => r.source.file))];
-      const codeFiles = files.filter((f) => f.language !== undefined).map((f) => f.path);
-      const r = await runSemgrep({ semgrep: engine.path, ruleFiles, root, files: codeFiles, signal: ctx.signal, ruleIds: [...byId.keys()] });
-      for (const p of r.problems) note(`semgrep: ${p.ruleId ? `rule ${p.ruleId}: ` : ''}${p.problem}`);
-      for (const m of r.matches) {
-        const rule = byId.get(m.ruleId);
-        yield matchToFinding(m, rule, reportPath(m.path), 'semgrep');
-      }
-      if (r.exitCode >= 2) throw new VigilError('VIGIL_ERR_SEMGREP', `semgrep stopped short (exit ${r.exitCode}); findings so far are kept, and none is marked fixed`);
-    } else {
-      const unparsed: string[] = [];
-      const ruleNotes = new Set<string>();
-      const noteProblem = (p: RuleProblem, where: string) => {
-        const key = `${p.ruleId ?? ''}\u0000${p.problem}`;
-        if (ruleNotes.has(key)) return;
-        ruleNotes.add(key);
-        note(`rule ${p.ruleId ?? '?'} could not be evaluated${p.source ? ` (${p.source.file}:${p.source.line})` : ''}${where}: ${p.problem}`);
-      };
-      const codeFiles = files.filter((f) => f.language !== undefined);
-      const codeBytes = codeFiles.reduce((n, f) => n + f.text.length, 0);
-      if (codeBytes >= WORKER_THRESHOLD_BYTES && import.meta.url.endsWith('.js')) {
-        // big trees: both cores, on worker threads that each load the rules once
-        const { evaluateInWorkers } = await import('./engine/pool.js');
-        ctx.progress(`${codeFiles.length} files on worker threads`);
-        const r = await evaluateInWorkers(loaded.rules, codeFiles, { signal: ctx.signal, onProgress: (n) => ctx.progress(`${n}/${codeFiles.length} files`) });
-        for (const p of r.problems) noteProblem(p, '');
-        for (const p of r.parseProblems) unparsed.push(`${p.path}:${p.line}`);
-        for (const m of r.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'embedded');
-      } else {
-        const { evaluateFile } = await import('./engine/evaluate.js');
-        const { ruleSelector } = await import('./engine/select.js');
-        const rulesFor = ruleSelector(loaded.rules);
-        let done = 0;
-        for (const f of codeFiles) {
-          if (ctx.signal.aborted) throw ctx.signal.reason;
-          if (++done % 200 === 0) ctx.progress(`${done}/${codeFiles.length} files`);
-          const rules = rulesFor(f);
-          if (rules.length === 0) continue;
-          const res = evaluateFile(rules, f);
-          for (const p of res.problems) noteProblem(p, ` on ${f.relPath}`);
-          if (res.parseProblem) unparsed.push(`${f.relPath}:${res.parseProblem.line}`);
-          for (const m of res.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'embedded');
+    // The walk hands each file on as it is read: to the secrets pass (here, on the main thread) and,
+    // on a big tree, to worker threads that evaluate the rules meanwhile; a small tree is evaluated
+    // here after the walk, because starting workers would cost more than they save.
+    const embedded = engine.kind === 'embedded';
+    const files: SourceFile[] = [];
+    const pending: SourceFile[] = [];
+    let pendingBytes = 0;
+    let pool: import('./engine/pool.js').EvaluationPool | undefined;
+    let added = 0;
+    try {
+      ctx.progress(`reading ${root}`);
+      for await (const f of walkSourceFiles(root, {
+        ...(opts.include ? { include: opts.include } : {}),
+        ...(opts.exclude ? { exclude: opts.exclude } : {}),
+        ...(opts.includeGenerated ? { includeGenerated: true } : {}),
+        ...(opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {}),
+        allFiles: wantSecrets,
+        signal: ctx.signal,
+        onSkip: (_p, reason) => {
+          skipped[reason] = (skipped[reason] ?? 0) + 1;
+        },
+      })) {
+        if (secrets) {
+          const hits = await secrets.scanSecrets(f);
+          if (hits.length) secretOut.push(...secrets.secretFindings(hits.map((h) => ({ ...h, path: reportPath(h.path) }))));
+        }
+        if (f.language === undefined) continue;
+        if (!embedded) {
+          files.push(f);
+        } else if (pool) {
+          pool.add(f);
+          added++;
+        } else {
+          pending.push(f);
+          pendingBytes += f.text.length;
+          if (pendingBytes >= WORKER_THRESHOLD_BYTES && import.meta.url.endsWith('.js')) {
+            const { EvaluationPool } = await import('./engine/pool.js');
+            pool = new EvaluationPool(loaded.rules, { signal: ctx.signal, onProgress: (n) => ctx.progress(`${n}/${added} files evaluated`) });
+            const first = pending.splice(0);
+            for (const p of first) pool.add(p);
+            added = first.length;
+          }
         }
       }
-      if (unparsed.length) note(`${unparsed.length} file(s) did not parse cleanly (matches in the broken parts may be missed): ${unparsed.slice(0, 20).join(', ')}${unparsed.length > 20 ? ', …' : ''}`);
-    }
+      const skips = describeSkips(skipped);
+      if (skips) note(skips);
 
-    if (wantSecrets) {
-      ctx.progress('secrets');
-      const { scanSecrets, secretFindings } = await import('./secrets/index.js');
-      for (const f of files) {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        const hits = await scanSecrets(f);
-        if (hits.length) yield* secretFindings(hits.map((h) => ({ ...h, path: reportPath(h.path) })));
+      if (engine.kind === 'semgrep') {
+        ctx.progress(`semgrep ${engine.version} on ${files.length} files`);
+        const { runSemgrep } = await import('./semgrep-cli.js');
+        const ruleFiles = [...new Set(loaded.rules.map((r) => r.source.file))];
+        const r = await runSemgrep({ semgrep: engine.path, ruleFiles, root, files: files.map((f) => f.path), signal: ctx.signal, ruleIds: [...byId.keys()] });
+        for (const p of r.problems) note(`semgrep: ${p.ruleId ? `rule ${p.ruleId}: ` : ''}${p.problem}`);
+        for (const m of r.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'semgrep');
+        if (r.exitCode >= 2) throw new VigilError('VIGIL_ERR_SEMGREP', `semgrep stopped short (exit ${r.exitCode}); findings so far are kept, and none is marked fixed`);
+      } else {
+        const unparsed: string[] = [];
+        const ruleNotes = new Set<string>();
+        const noteProblem = (p: RuleProblem, where: string) => {
+          const key = `${p.ruleId ?? ''}\u0000${p.problem}`;
+          if (ruleNotes.has(key)) return;
+          ruleNotes.add(key);
+          note(`rule ${p.ruleId ?? '?'} could not be evaluated${p.source ? ` (${p.source.file}:${p.source.line})` : ''}${where}: ${p.problem}`);
+        };
+        if (pool) {
+          ctx.progress('waiting for the worker threads');
+          const r = await pool.finish();
+          for (const p of r.problems) noteProblem(p, '');
+          for (const p of r.parseProblems) unparsed.push(`${p.path}:${p.line}`);
+          for (const m of r.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'embedded');
+        } else {
+          const { evaluateFile } = await import('./engine/evaluate.js');
+          const { ruleSelector } = await import('./engine/select.js');
+          const rulesFor = ruleSelector(loaded.rules);
+          let done = 0;
+          for (const f of pending) {
+            if (ctx.signal.aborted) throw ctx.signal.reason;
+            if (++done % 200 === 0) ctx.progress(`${done}/${pending.length} files`);
+            const rules = rulesFor(f);
+            if (rules.length === 0) continue;
+            const res = evaluateFile(rules, f);
+            for (const p of res.problems) noteProblem(p, ` on ${f.relPath}`);
+            if (res.parseProblem) unparsed.push(`${f.relPath}:${res.parseProblem.line}`);
+            for (const m of res.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'embedded');
+          }
+        }
+        if (unparsed.length) note(`${unparsed.length} file(s) did not parse cleanly (matches in the broken parts may be missed): ${unparsed.slice(0, 20).join(', ')}${unparsed.length > 20 ? ', …' : ''}`);
       }
+    } finally {
+      await pool?.close();
     }
+    yield* secretOut;
   }
 }
 

@@ -103,7 +103,51 @@ export class FileScope {
   feasible(p: CompiledPattern): boolean {
     for (const w of p.tokens) if (!this.words.has(w)) return false;
     const h = this.hints.get(p.source);
-    if (h && !h.some((w) => (w.startsWith(CASELESS) ? this.lower().includes(w.slice(1)) : this.file.text.includes(w)))) return false;
+    if (h && !h.some((w) => this.contains(w))) return false;
+    return true;
+  }
+
+  private readonly containing = new Map<string, boolean>();
+
+  private triples?: Uint8Array;
+
+  /**
+   * Whether the file's text contains a hint word (caseless when it starts with CASELESS); asked
+   * once per word. Most hint words are absent, and proving that by a search reads the whole file,
+   * so a word with three letters in a row that the file never has is answered without one.
+   */
+  contains(w: string): boolean {
+    let r = this.containing.get(w);
+    if (r === undefined) {
+      const caseless = w.startsWith(CASELESS);
+      const word = caseless ? w.slice(1) : w;
+      r = this.hasTriplesOf(word) && (caseless ? this.lower().includes(word) : this.file.text.includes(word));
+      this.containing.set(w, r);
+    }
+    return r;
+  }
+
+  /**
+   * Whether every three adjacent characters of `word` (case folded) may occur in a row in the file:
+   * a table of the file's triples, hashed into 64K slots, so "no" is certain and "yes" is likely.
+   */
+  private hasTriplesOf(word: string): boolean {
+    if (!this.triples) {
+      const t = new Uint8Array(TRIPLE_SLOTS);
+      const text = this.file.text;
+      let a = fold(text.charCodeAt(0));
+      let b = fold(text.charCodeAt(1));
+      for (let i = 2; i < text.length; i++) {
+        const c = fold(text.charCodeAt(i));
+        t[tripleSlot(a, b, c)] = 1;
+        a = b;
+        b = c;
+      }
+      this.triples = t;
+    }
+    for (let i = 2; i < word.length; i++) {
+      if (this.triples[tripleSlot(fold(word.charCodeAt(i - 2)), fold(word.charCodeAt(i - 1)), fold(word.charCodeAt(i)))] === 0) return false;
+    }
     return true;
   }
 
@@ -163,12 +207,12 @@ export class FileScope {
       }
       const list = byKind.get(kind);
       if (!list) continue;
-      // the search found the node for one pattern; the others of its kind must at least contain their anchor word
+      // the search found the node for one pattern; each must at least contain its anchor word, whole
       // words are looked up in the file's text within the node's range: copying a big node's text
       // (a module wrapped in a call) for every candidate inside it would cost more than matching
       let span: Span | undefined;
       for (const p of list) {
-        if (p.anchor && list.length > 1) {
+        if (p.anchor) {
           span ??= spanM(node);
           if (!this.occursIn(p.anchor, true, span.startIndex, span.endIndex)) continue;
         }
@@ -176,7 +220,9 @@ export class FileScope {
         if (h) {
           span ??= spanM(node);
           const s = span;
-          if (!h.some((w) => (w.startsWith(CASELESS) ? this.occursIn(w.slice(1), false, s.startIndex, s.endIndex, true) : this.occursIn(w, false, s.startIndex, s.endIndex)))) continue;
+          // a word the file lacks is never looked for by position (finding positions reads the whole file)
+          const inNode = (w: string) => this.contains(w) && (w.startsWith(CASELESS) ? this.occursIn(w.slice(1), false, s.startIndex, s.endIndex, true) : this.occursIn(w, false, s.startIndex, s.endIndex));
+          if (!h.some(inNode)) continue;
         }
         const root = p.root;
         if (root.t === 'seq') {
@@ -218,7 +264,7 @@ export class FileScope {
       // lower-casing keeps UTF-16 offsets for the ASCII words hints are made of
       const text = caseless ? this.lower() : this.file.text;
       for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
-        if (whole && (/[A-Za-z0-9_$]/.test(text[i - 1] ?? '') || /[A-Za-z0-9_$]/.test(text[i + word.length] ?? ''))) continue;
+        if (whole && (isWordChar(text.charCodeAt(i - 1)) || isWordChar(text.charCodeAt(i + word.length)))) continue;
         at.push(i);
       }
       this.positions.set(key, at);
@@ -328,7 +374,28 @@ const ruleHints = new WeakMap<CodeRule, Map<string, string[] | null>>();
  * metavariable must match `^(md5|sha1)$` can only match code containing one of those words. For
  * each pattern source, the words (null when some use of the pattern has no such condition).
  */
-export function regexHints(rules: readonly CodeRule[]): Map<string, readonly string[]> {
+export function regexHints(rules: readonly CodeRule[]): ReadonlyMap<string, readonly string[]> {
+  // files of one language and folder get the same rules: merge once per distinct selection
+  const key = rules.map(serialOf).join(',');
+  let out = mergedHints.get(key);
+  if (!out) {
+    if (mergedHints.size >= 256) mergedHints.clear();
+    mergedHints.set(key, (out = mergeHints(rules)));
+  }
+  return out;
+}
+
+const mergedHints = new Map<string, ReadonlyMap<string, readonly string[]>>();
+/** A number for each rule object: two rule sets that share ids (tests load many) never share a key. */
+const serials = new WeakMap<CodeRule, number>();
+let lastSerial = 0;
+function serialOf(r: CodeRule): number {
+  let n = serials.get(r);
+  if (n === undefined) serials.set(r, (n = ++lastSerial));
+  return n;
+}
+
+function mergeHints(rules: readonly CodeRule[]): Map<string, readonly string[]> {
   const merged = new Map<string, string[] | null>();
   for (const r of rules) {
     let h = ruleHints.get(r);
@@ -504,8 +571,26 @@ const SCOPED_MAX = 64;
 
 /** A kind-only candidate search, narrowed to nodes whose text holds the pattern's anchor word (as JSON, to dedupe). */
 function kindRule(kind: string, anchor: string | undefined, hint?: string): string {
-  if (anchor) return JSON.stringify({ kind, regex: `(^|[^A-Za-z0-9_$])${escapeRegex(anchor)}([^A-Za-z0-9_$]|$)` });
+  // a bare literal: the regex crate finds it with a substring search, where word-boundary groups
+  // around it cost twice as much on every node of the kind; the whole-word check is done after
+  if (anchor) return JSON.stringify({ kind, regex: escapeRegex(anchor) });
   return JSON.stringify(hint ? { kind, regex: hint } : { kind });
+}
+
+const TRIPLE_SLOTS = 1 << 16;
+
+function tripleSlot(a: number, b: number, c: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35)) >>> 16;
+}
+
+/** An ASCII upper-case letter's code as lower case; any other code as it is. */
+function fold(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** [A-Za-z0-9_$] by char code (NaN, off either end of the text, is not). */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
 function escapeRegex(s: string): string {
