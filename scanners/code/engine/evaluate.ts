@@ -74,6 +74,7 @@ export class FileScope {
     readonly file: SourceFile,
     readonly language: CodeLanguage | undefined,
   ) {
+    // one regex pass, cheaper than looking for each pattern word on its own (measured)
     this.words = new Set(file.text.match(/[A-Za-z_$][A-Za-z0-9_$]*/g) ?? []);
   }
 

@@ -85,8 +85,11 @@ const TAINT_ITEM_EXTRA = new Set(['exact', 'by-side-effect', 'not-conflicting'])
 export async function loadRuleFiles(paths: readonly string[]): Promise<LoadedRules> {
   const out: LoadedRules = { rules: [], problems: [] };
   const ids = new Map<string, Where>();
-  for (const file of await ruleFilesUnder(paths)) {
-    const text = await readTextInput(file, 16 * 1024 * 1024);
+  const files = await ruleFilesUnder(paths);
+  // read side by side (a pack is a hundred small files; one at a time, the reads are most of the wait), parsed in order
+  const texts = await Promise.all(files.map((file) => readTextInput(file, 16 * 1024 * 1024)));
+  for (const [i, file] of files.entries()) {
+    const text = texts[i]!;
     let loaded: LoadedRules;
     try {
       loaded = parseRuleFile(text, file);
@@ -113,13 +116,18 @@ export async function loadRuleFiles(paths: readonly string[]): Promise<LoadedRul
 /** Rule files under the given paths, sorted; a path that does not exist is VIGIL_ERR_INPUT_NOT_FOUND. */
 export async function ruleFilesUnder(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const p = join(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && isRuleFileName(e.name)) files.push(p);
-    }
+  // folders are read side by side; each returns its files in name order, so the result is sorted
+  const walk = async (dir: string): Promise<string[]> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const parts = await Promise.all(
+      entries.map(async (e) => {
+        if (e.name.startsWith('.') || e.name === 'node_modules') return [];
+        const p = join(dir, e.name);
+        if (e.isDirectory()) return walk(p);
+        return e.isFile() && isRuleFileName(e.name) ? [p] : [];
+      }),
+    );
+    return parts.flat();
   };
   for (const p of paths) {
     let s;
@@ -128,7 +136,7 @@ export async function ruleFilesUnder(paths: readonly string[]): Promise<string[]
     } catch {
       throw new VigilError('VIGIL_ERR_INPUT_NOT_FOUND', 'no such rule file or folder', { file: p });
     }
-    if (s.isDirectory()) await walk(p);
+    if (s.isDirectory()) files.push(...(await walk(p)));
     else files.push(p);
   }
   return files;
