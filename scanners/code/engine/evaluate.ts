@@ -113,7 +113,8 @@ export class FileScope {
   private triples?: Uint8Array;
 
   /**
-   * Whether the file's text contains a hint word (caseless when it starts with CASELESS); asked
+   * Whether the file's text contains a hint word (caseless when it starts with CASELESS, a word of
+   * its own when it starts with WHOLE); asked
    * once per word. Most hint words are absent, and proving that by a search reads the whole file,
    * so a word with three letters in a row that the file never has is answered without one.
    */
@@ -121,8 +122,9 @@ export class FileScope {
     let r = this.containing.get(w);
     if (r === undefined) {
       const caseless = w.startsWith(CASELESS);
-      const word = caseless ? w.slice(1) : w;
-      r = this.hasTriplesOf(word) && (caseless ? this.lower().includes(word) : this.file.text.includes(word));
+      const word = caseless || w.startsWith(WHOLE) ? w.slice(1) : w;
+      if (w.startsWith(WHOLE)) r = this.words.has(word);
+      else r = this.hasTriplesOf(word) && (caseless ? this.lower().includes(word) : this.file.text.includes(word));
       this.containing.set(w, r);
     }
     return r;
@@ -222,7 +224,13 @@ export class FileScope {
           span ??= spanM(node);
           const s = span;
           // a word the file lacks is never looked for by position (finding positions reads the whole file)
-          const inNode = (w: string) => this.contains(w) && (w.startsWith(CASELESS) ? this.occursIn(w.slice(1), false, s.startIndex, s.endIndex, true) : this.occursIn(w, false, s.startIndex, s.endIndex));
+          const inNode = (w: string) =>
+            this.contains(w) &&
+            (w.startsWith(CASELESS)
+              ? this.occursIn(w.slice(1), false, s.startIndex, s.endIndex, true)
+              : w.startsWith(WHOLE)
+                ? this.occursIn(w.slice(1), true, s.startIndex, s.endIndex)
+                : this.occursIn(w, false, s.startIndex, s.endIndex));
           if (!h.some(inNode)) continue;
         }
         const root = p.root;
@@ -418,7 +426,8 @@ function mergeHints(rules: readonly CodeRule[]): Map<string, readonly string[]> 
           const own: Cond[] = [];
           for (const c of f.conditions) {
             if (c.op !== 'metavariable-regex') continue;
-            const words = literalAlternatives(c.regex) ?? requiredRun(c.regex);
+            const whole = wholeWordAlternatives(c.regex);
+            const words = whole ? whole.map((w) => WHOLE + w) : (literalAlternatives(c.regex) ?? requiredRun(c.regex));
             if (words) own.push({ name: c.name, words });
           }
           for (const p of f.positives) visit(p, [...conds, ...own]);
@@ -499,6 +508,21 @@ export function literalAlternatives(re: RegExp): string[] | undefined {
 
 /** Marks a hint word that is compared without case (from a `(?i)` regex); the word itself is lower case. */
 const CASELESS = '\u0001';
+/** Marks a hint word that must stand as a word of its own (from `^(req|request)$`): `require` does not count. */
+const WHOLE = '\u0002';
+
+/**
+ * The words a match of the regex must be exactly, when it is nothing but a choice of identifiers
+ * anchored at both ends: `^(req|request)$`, `^(?:md5|sha1)$`, `^eval$`. Undefined otherwise.
+ */
+export function wholeWordAlternatives(re: RegExp): string[] | undefined {
+  if (re.flags.includes('i') || re.flags.includes('m')) return undefined;
+  let src = re.source;
+  // the loader anchors a metavariable-regex as ^(?:…)
+  if (src.startsWith('^(?:') && src.endsWith(')')) src = src.slice(4, -1);
+  const m = /^\^(?:\((?:\?:)?([A-Za-z_]\w*(?:\|[A-Za-z_]\w*)*)\)|([A-Za-z_]\w*))\$$/.exec(src);
+  return m ? (m[1] ?? m[2]!).split('|') : undefined;
+}
 
 /**
  * The longest run of literal characters (3 or more) every match of the regex contains, for regexes
@@ -602,7 +626,8 @@ function escapeRegex(s: string): string {
 function hintRegex(words: readonly string[] | undefined): string | undefined {
   if (!words?.length) return undefined;
   const caseless = words.some((w) => w.startsWith(CASELESS));
-  const alts = words.map((w) => escapeRegex(w.startsWith(CASELESS) ? w.slice(1) : w)).join('|');
+  // a whole word is looked for as a substring here: a superset, judged exactly afterwards
+  const alts = words.map((w) => escapeRegex(w.startsWith(CASELESS) || w.startsWith(WHOLE) ? w.slice(1) : w)).join('|');
   return caseless ? `(?i)(?:${alts})` : `(?:${alts})`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VigilError } from '../../../src/errors.js';
-import { evaluateFile, literalAlternatives, requiredRun } from '../../../scanners/code/engine/evaluate.js';
+import { evaluateFile, literalAlternatives, requiredRun, wholeWordAlternatives } from '../../../scanners/code/engine/evaluate.js';
 import { parseRuleFile, toJsRegex } from '../../../scanners/code/engine/rules.js';
 import type { CodeLanguage, RuleMatch } from '../../../scanners/code/types.js';
 
@@ -282,6 +282,28 @@ describe('the pre-filter words taken from metavariable-regex', () => {
     const body = 'patterns:\n  - pattern: $T($X)\n  - metavariable-regex:\n      metavariable: $T\n      regex: ^(setTimeout|setInterval)$';
     expect(lines(body, 'foo(a);\nbar(b);')).toEqual([]);
     expect(lines(body, 'foo(a);\nsetTimeout(b);')).toEqual([2]);
+  });
+});
+
+describe('the whole words of a metavariable-regex anchored at both ends', () => {
+  it.each([
+    ['^(req|request)$', ['req', 'request']],
+    ['^(?:md5|sha1)$', ['md5', 'sha1']],
+    ['^eval$', ['eval']],
+    // a prefix only, an alternation at the top, a dot, a case-insensitive flag: not whole words
+    ['^(req|request)', undefined],
+    ['^(req)|(x)$', undefined],
+    ['^(a\\.b|c)$', undefined],
+    ['(?i)^(md5)$', undefined],
+  ])('%s', (regex, words) => {
+    expect(wholeWordAlternatives(toJsRegex(regex, true))).toEqual(words);
+  });
+
+  it('a word inside a longer one does not count (`require` is no `req`), the word on its own does', () => {
+    const body = 'patterns:\n  - pattern: $R.query\n  - metavariable-regex:\n      metavariable: $R\n      regex: ^(req|request)$';
+    expect(lines(body, 'const x = require("x");\nx.query;\nrequests.query;')).toEqual([]);
+    expect(lines(body, 'const x = require("x");\nreq.query;\nrequests.query;')).toEqual([2]);
+    expect(lines(body, 'function f(request) { return request.query; }')).toEqual([1]);
   });
 });
 
