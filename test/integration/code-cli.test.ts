@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -105,6 +106,23 @@ describe('vigil scan code', () => {
     expect(notes).toMatch(/did not parse cleanly.*src\/broken\.js:1/);
     expect(notes).toMatch(/skipped 1 minified/);
     expect(r.stderr).toContain('vigil: note: code on');
+  });
+
+  it('on a tree big enough for worker threads (over 4 MB) finds the same things, secrets included, in walk order', () => {
+    const files: Record<string, string> = {};
+    const filler = Array.from({ length: 700 }, (_, k) => `const v${k} = compute(${k}, "${'x'.repeat(16)}");`).join('\n');
+    for (let i = 0; i < 150; i++) files[`src/m${String(i).padStart(3, '0')}.js`] = `${filler}\nfunction run${i}(code) {\n  return eval(code);\n}\n`;
+    // a fake payment key assembled at test time (random-looking, so the secrets pass takes it), in a file no code rule reads
+    files['config/keys.txt'] = `PAYMENT_KEY=${['sk', 'live', createHash('sha256').update('vigil fake key').digest('hex').slice(0, 24)].join('_')}\n`;
+    files['src/broken.js'] = 'function (( {\n  eval(a)\n';
+    const big = tree('big', files);
+    const r = vigil(['scan', 'code', big, '--rules', rules, '--no-ledger', '-f', 'json', '--fail-on', 'none'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as JsonOut;
+    const evals = out.findings.filter((f) => f.ruleId === 'test-eval').map((f) => `${f.location.path}:${f.location.startLine}`);
+    expect(evals).toEqual(Array.from({ length: 150 }, (_, i) => `big/src/m${String(i).padStart(3, '0')}.js:702`));
+    expect(out.findings.filter((f) => f.ruleId !== 'test-eval').map((f) => f.location.path)).toContain('big/config/keys.txt');
+    expect(out.run.scanners[0]!.notes.join('\n')).toMatch(/did not parse cleanly.*src\/broken\.js:1/);
   });
 
   it('runs the real semgrep when one is on PATH (here a replay of its JSON) and maps its results to the same findings', () => {

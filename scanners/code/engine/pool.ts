@@ -82,6 +82,7 @@ export class EvaluationPool {
         this.check();
       });
     } finally {
+      this.ended = true;
       await this.close();
     }
     return {
@@ -93,6 +94,7 @@ export class EvaluationPool {
 
   /** Ends every worker; for a caller that stops before `finish` (its walk failed or was aborted). */
   async close(): Promise<void> {
+    if (!this.ended) this.fail(new Error('the worker pool was closed before its results were read'));
     this.ended = true;
     this.opts.signal?.removeEventListener('abort', this.onAbort);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
