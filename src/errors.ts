@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   VIGIL_ERR_RULE_INVALID: { exit: 2, status: 400, summary: 'a rule breaks the Semgrep rule format: an unknown key or operator, an unparsable pattern or a bad regex' },
   VIGIL_ERR_RULE_TEST_INVALID: { exit: 2, status: 400, summary: 'a rule test annotation names a rule id that no rule has, or the test target has no rules' },
   VIGIL_ERR_SEMGREP: { exit: 3, status: 502, summary: 'the semgrep binary failed or printed output vigil cannot read' },
+  VIGIL_ERR_CERT_INVALID: { exit: 2, status: 400, summary: 'a certificate or CA file is not PEM or DER X.509, or is corrupt' },
+  VIGIL_ERR_TLS_PROBE: { exit: 3, status: 502, summary: 'a TLS host could not be checked: unreachable, not speaking TLS, or hanging past the timeout' },
   VIGIL_ERR_SCANNER_UNKNOWN: { exit: 2, status: 400, summary: 'no scanner has that id' },
   VIGIL_ERR_TARGET_UNKNOWN: { exit: 2, status: 400, summary: 'no target has that name' },
   VIGIL_ERR_LEDGER_URL: { exit: 2, status: 400, summary: 'the ledger location is not a path or postgres:// URL' },
