@@ -43,6 +43,7 @@ export function toJsonReport(report: ScanReport): Record<string, unknown> {
         error: p.error,
         findings: p.findings,
         notes: p.notes ?? [],
+        ...(p.report ? { report: p.report.data } : {}),
       })),
     },
     findings: report.findings.map(toJsonFinding),

@@ -52,6 +52,13 @@ export function writeTable(report: ScanReport, opts: TableOptions): string {
     });
   }
 
+  for (const p of report.run.parts) {
+    if (!p.report?.lines.length) continue;
+    out.push('');
+    out.push(paint(BOLD, truncate(clean(`${p.scanner} on ${p.target}`), width)));
+    for (const l of p.report.lines) out.push(truncate(clean(l), width));
+  }
+
   out.push('');
   out.push(summaryLine(report, paint));
   for (const p of report.run.parts) {

@@ -15,6 +15,7 @@ const ENTRIES: readonly ScannerEntry[] = [
   { id: 'import', create: async () => (await import('./import/index.js')).createImportScanner() },
   { id: 'deps', create: async () => (await import('./deps/deps-scanner.js')).createDepsScanner() },
   { id: 'code', create: async () => (await import('./code/code-scanner.js')).createCodeScanner() },
+  { id: 'tls', create: async () => (await import('./tls/tls-scanner.js')).createTlsScanner() },
 ];
 
 /** Map ids to factories; two entries with one id is a bug and throws VIGIL_ERR_SCANNER_DUPLICATE. */

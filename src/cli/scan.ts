@@ -31,6 +31,9 @@ interface ScanFlags {
   include?: string[];
   exclude?: string[];
   secrets?: boolean;
+  ca?: string[];
+  starttls?: string;
+  profile?: string;
 }
 
 /** `vigil scan` — every target in the config, or one scanner on one target. */
@@ -66,6 +69,9 @@ export function registerScan(program: Command): void {
     .option('--include <glob...>', 'code: only paths matching these (Semgrep `paths` semantics)')
     .option('--exclude <glob...>', 'code: never paths matching these')
     .option('--no-secrets', 'code: skip the secrets pass')
+    .option('--ca <file...>', 'tls: extra trusted CA certificates (PEM), on top of the system store and NODE_EXTRA_CA_CERTS')
+    .option('--starttls <protocol>', 'tls: smtp | postgres | none (default: from the port, 25/587 smtp, 5432 postgres)')
+    .option('--profile <name>', 'tls: the Mozilla profile to check against: modern | intermediate | old (default intermediate)')
     .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
       process.exitCode = await scanCommand(scanner, target, flags);
     });
@@ -102,6 +108,9 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     if (flags.include) options.include = flags.include;
     if (flags.exclude) options.exclude = flags.exclude;
     if (flags.secrets === false) options.secrets = false;
+    if (flags.ca) options.ca = flags.ca.map((f) => resolve(f));
+    if (flags.starttls) options.starttls = listOption(flags.starttls, ['smtp', 'postgres', 'none'] as const, '--starttls')![0];
+    if (flags.profile) options.profile = listOption(flags.profile, ['modern', 'intermediate', 'old'] as const, '--profile')![0];
     plan = [{ target: targetFromArg(targetArg!), scanner: scannerId, options }];
   } else {
     plan = planFromConfig(config, flags.target ? { targets: flags.target } : {});

@@ -5,6 +5,7 @@ import type { ScheduleConfig, VigilConfig } from '../config/types.js';
 import type { Logger } from '../util/logger.js';
 import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger } from './common.js';
 import { redactLedgerUrl } from '../ledger/open.js';
+import { join } from 'node:path';
 
 /** `vigil serve` — the scheduler and the HTTP server (for now /healthz) in one process. */
 export function registerServe(program: Command): void {
@@ -15,12 +16,21 @@ export function registerServe(program: Command): void {
     .option('--ledger <path|url>', 'SQLite file or postgres:// URL (default: $VIGIL_LEDGER, the config, .vigil/ledger.db)')
     .option('-p, --port <port>', 'port (default: the config\'s, else 8787)')
     .option('--host <host>', 'address to bind (default: the config\'s, else 127.0.0.1)')
-    .action(async (flags: { config?: string; ledger?: string; port?: string; host?: string }) => {
+    .option('--demo [port]', 'also serve the example shop over HTTPS on 127.0.0.1 (default port 8443), with a local CA made under .vigil/demo-tls/')
+    .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
 }
 
-async function serve(flags: { config?: string; ledger?: string; port?: string; host?: string }): Promise<void> {
+interface ServeFlags {
+  config?: string;
+  ledger?: string;
+  port?: string;
+  host?: string;
+  demo?: boolean | string;
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
   const { loadConfig, defaultConfig } = await import('../config/index.js');
   const { Scheduler } = await import('../scheduler/index.js');
   const { buildServer } = await import('../server/index.js');
@@ -88,12 +98,28 @@ async function serve(flags: { config?: string; ledger?: string; port?: string; h
     throw new VigilError('VIGIL_ERR_USAGE', `cannot listen on ${host}:${port}: ${describeError(e)}`);
   }
   logger.info(`vigil serving on http://${host}:${port} (healthz: /healthz); config ${file ?? '(none)'}; ${config.schedules.length} schedules`);
+  // the demo shop is up before the first run, so the start-up run can check it
+  let shop: { close(): Promise<void> } | undefined;
+  if (flags.demo) {
+    const { ensureDemoPki, startShopHttps } = await import('../demo/shop-https.js');
+    const shopPort = flags.demo === true ? 8443 : intOption(flags.demo, '--demo', 8443);
+    const pki = ensureDemoPki(join(config.baseDir, '.vigil', 'demo-tls'));
+    try {
+      shop = await startShopHttps(pki, '127.0.0.1', shopPort);
+    } catch (e) {
+      await app.close();
+      await ledger.close();
+      throw new VigilError('VIGIL_ERR_USAGE', `cannot serve the demo shop on 127.0.0.1:${shopPort}: ${describeError(e)}`);
+    }
+    logger.info(`demo shop on https://localhost:${shopPort}/ (local CA ${pki.caFile})`);
+  }
   await scheduler.start();
 
   await new Promise<void>((done) => {
     const stop = async (sig: string) => {
       logger.info(`${sig}: stopping`);
       await app.close();
+      await shop?.close();
       await scheduler.stop();
       await ledger.close();
       done();

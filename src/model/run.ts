@@ -16,8 +16,17 @@ export interface RunPart {
   findings: number;
   /** What the scanner could not do and says so: rules it could not evaluate, files it could not parse or skipped. */
   notes?: string[];
+  /** A scanner's own summary of the target (the tls scanner's protocols, suites, chain and grade), for reports. */
+  report?: PartReport;
   startedAt: string;
   finishedAt: string;
+}
+
+/** What a scanner says of a whole target beside its findings: data for JSON, and lines a person reads. */
+export interface PartReport {
+  data: Record<string, unknown>;
+  /** A compact human report, a line each (the table output prints it under the part). */
+  lines: string[];
 }
 
 /** One scan run: targets × scanners and what came of each. */

@@ -1,4 +1,5 @@
 import type { Finding } from './finding.js';
+import type { PartReport } from './run.js';
 import type { Target } from './target.js';
 import type { Logger } from '../util/logger.js';
 
@@ -23,6 +24,8 @@ export interface ScanContext {
    * parse — kept with the run and shown in every report, so nothing is skipped silently.
    */
   note?(message: string): void;
+  /** The scanner's summary of the target, kept with this part of the run (the last one given wins). */
+  report?(report: PartReport): void;
   /** The folder relative paths in options and targets are resolved against (the config's folder). */
   readonly baseDir: string;
   readonly options: ScanOptions;

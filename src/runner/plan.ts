@@ -48,7 +48,7 @@ export function targetFromArg(arg: string, cwd: string = process.cwd()): Target 
     kind = 'path';
     location = resolve(cwd, arg);
     name = relative(cwd, location).replace(/\\/g, '/') || '.';
-  } else if (/^[a-z0-9.-]+(:\d{1,5})?$/i.test(arg) && !arg.includes('/')) kind = 'host';
+  } else if (/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i.test(arg)) kind = 'host';
   else {
     throw new VigilError('VIGIL_ERR_INPUT_NOT_FOUND', 'not a file or folder, a URL, or host[:port]', { file: arg });
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { VigilError, describeError } from '../errors.js';
 import { uniqueFingerprints } from '../model/fingerprint.js';
 import { sortFindings } from '../model/create.js';
-import type { PartStatus, Run, RunPart, RunResult, TargetedFinding } from '../model/run.js';
+import type { PartReport, PartStatus, Run, RunPart, RunResult, TargetedFinding } from '../model/run.js';
 import { runStatusOf } from '../model/run.js';
 import type { AdvisoryLookup, Scanner, ScanOptions } from '../model/scanner.js';
 import type { Target } from '../model/target.js';
@@ -106,6 +106,7 @@ async function runPart(
   let scannerVersion = 0;
   const findings: TargetedFinding[] = [];
   const notes: string[] = [];
+  let partReport: PartReport | undefined;
   let status: PartStatus = 'complete';
   let error: unknown;
   opts.onProgress?.({ type: 'part-start', scanner: item.scanner, target: item.target.name });
@@ -123,6 +124,9 @@ async function runPart(
         // bounded: a scanner noting every file of a huge tree must not grow the run without limit
         if (notes.length < 1000) notes.push(message);
         else if (notes.length === 1000) notes.push('… more notes were dropped');
+      },
+      report: (r: PartReport) => {
+        partReport = r;
       },
     };
     const it = scanner.run(item.target, ctx)[Symbol.asyncIterator]();
@@ -161,6 +165,7 @@ async function runPart(
     error: error === undefined ? null : describeError(error),
     findings: unique.length,
     ...(notes.length ? { notes } : {}),
+    ...(partReport ? { report: partReport } : {}),
     startedAt,
     finishedAt: now().toISOString(),
   };

@@ -25,3 +25,16 @@ export function vigilSpawn(args: string[], opts: { cwd: string; env?: Record<str
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return spawn(process.execPath, [VIGIL_BIN, ...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+/** Run `vigil …` without blocking this process's event loop (servers in the test process keep answering). */
+export function vigilAsync(args: string[], opts: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliResult> {
+  const child = vigilSpawn(args, opts);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
