@@ -3,6 +3,7 @@ import { benchIngest } from './ingest.js';
 import { benchLedgerScale } from './ledger-scale.js';
 import { benchAdvisories } from './advisories.js';
 import { benchCode } from './code.js';
+import { benchTls } from './tls.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
@@ -13,3 +14,5 @@ process.stdout.write('\nadvisories and dependency audit (issue 3)\n');
 await benchAdvisories();
 process.stdout.write('\ncode scanner against ESLint + eslint-plugin-security\n');
 await benchCode();
+process.stdout.write('\ntls scanner against testssl.sh and sslscan\n');
+await benchTls();

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +63,42 @@ describe('vigil serve', () => {
       child.kill('SIGKILL');
     }
   }, 40_000);
+
+  it('--demo serves the shop over HTTPS with a local CA it makes, and the start-up run checks it with tls', async () => {
+    const demo = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
+    const [port, shopPort] = [await freePort(), await freePort()];
+    writeFileSync(
+      join(demo, 'vigil.yaml'),
+      `ledger: ledger.db\ntargets:\n  - name: shop-https\n    kind: host\n    host: localhost:${shopPort}\n    scanners:\n      tls: { ca: .vigil/demo-tls/ca.pem }\nschedules:\n  - name: hourly\n    cron: "0 * * * *"\n    runOnStart: true\n`,
+    );
+    const child = vigilSpawn(['serve', '--port', String(port), '--demo', String(shopPort)], { cwd: demo });
+    let logs = '';
+    child.stdout.on('data', (d) => (logs += d));
+    child.stderr.on('data', (d) => (logs += d));
+    try {
+      await until(async () => (/run start:hourly complete/.test(logs) ? true : undefined), 30_000);
+      // the shop answers over HTTPS with a certificate from the local CA
+      const page = await new Promise<string>((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port: shopPort, servername: 'localhost', ca: readFileSync(join(demo, '.vigil/demo-tls/ca.pem')) }, (res) => {
+            let body = '';
+            res.on('data', (d) => (body += d));
+            res.on('end', () => resolve(`${res.headers['strict-transport-security']}\n${body}`));
+          })
+          .on('error', reject);
+      });
+      expect(page).toMatch(/^max-age=63072000; includeSubDomains\n[\s\S]*vigil demo shop/);
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const l = await openLedger(join(demo, 'ledger.db'));
+      const run = await l.lastRun(['start:hourly']);
+      // a well-set-up host: the part completed and found nothing to report
+      expect(run).toMatchObject({ status: 'complete', parts: [{ scanner: 'tls', target: 'shop-https', status: 'complete', findings: 0 }] });
+      await l.close();
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(demo, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
