@@ -195,8 +195,11 @@ export function findingsOf(r: HostReport, grade: GradeResult, profile: ProfileRe
     if (chain.incomplete) add('tls-cert-incomplete-chain', `the server sent ${chain.certificates.length} certificate(s); the issuer of "${chain.certificates[chain.certificates.length - 1]!.subject}" is missing`, { context: key });
     if (!chain.hostnameMatches) add('tls-cert-hostname-mismatch', `${r.servername} is not among ${leaf.altNames.length ? leaf.altNames.join(', ') : leaf.subject}${chain.hostnameError ? ` (${chain.hostnameError})` : ''}`, { context: key });
     for (const c of chain.certificates) {
-      const weak = (c.keyType === 'rsa' || c.keyType === 'dsa') ? c.keyBits < 2048 : c.keyType === 'ec' ? c.keyBits < 256 : false;
-      if (weak) add('tls-cert-weak-key', `${c.subject}: ${c.keyType.toUpperCase()} ${c.keyBits} bits${c.curve ? ` (${c.curve})` : ''}`, { context: `cert:${c.fingerprint256}`, ...(c.keyBits < 1024 ? { severity: 'critical' as const } : {}) });
+      const rsaLike = c.keyType === 'rsa' || c.keyType === 'dsa';
+      const weak = rsaLike ? c.keyBits < 2048 : c.keyType === 'ec' ? c.keyBits < 256 : false;
+      // broken outright, not merely weak: RSA under 1024 bits, curves under 160
+      const broken = rsaLike ? c.keyBits < 1024 : c.keyBits < 160;
+      if (weak) add('tls-cert-weak-key', `${c.subject}: ${c.keyType.toUpperCase()} ${c.keyBits} bits${c.curve ? ` (${c.curve})` : ''}`, { context: `cert:${c.fingerprint256}`, ...(broken ? { severity: 'critical' as const } : {}) });
       // a root's own signature is not checked by anyone: only what the server sends below a root counts
       if (!c.selfIssued && (c.signatureHash === 'sha1' || c.signatureHash === 'md5')) {
         add('tls-cert-weak-signature', `${c.subject}: ${c.signatureAlgorithm}`, { context: `cert:${c.fingerprint256}`, ...(c.signatureHash === 'md5' ? { severity: 'critical' as const } : {}) });

@@ -189,6 +189,29 @@ describe('vigil scan tls against real servers on loopback', () => {
     });
   });
 
+  it('anonymous and NULL suites (what this OpenSSL can still speak at SECLEVEL=0): critical findings, grade F', async () => {
+    const server = nodeTlsServer({
+      key: pki.good.key,
+      cert: pki.good.chain,
+      maxVersion: 'TLSv1.2',
+      ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ADH-AES128-GCM-SHA256:NULL-SHA256:@SECLEVEL=0',
+      // anonymous DH needs a group
+      dhparam: pki.dhParams2048,
+      honorCipherOrder: true,
+      httpHeaders: HSTS,
+    });
+    await withServer(server, async (port) => {
+      const { out, stderr } = await scan(port);
+      const critical = out.findings.filter((f) => f.severity === 'critical').map((f) => f.ruleId).sort();
+      expect(critical, stderr).toEqual(['tls-cipher-anonymous', 'tls-cipher-null']);
+      expect(out.findings.find((f) => f.ruleId === 'tls-cipher-anonymous')!.evidence).toContain('ADH-AES128-GCM-SHA256');
+      expect(out.findings.find((f) => f.ruleId === 'tls-cipher-null')!.evidence).toContain('NULL-SHA256');
+      const rep = out.run.scanners[0]!.report!;
+      expect(rep.suites.map((s) => s.name).sort()).toEqual(['ADH-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'NULL-SHA256']);
+      expect(rep.grade).toBe('F');
+    });
+  });
+
   it('the Mozilla modern profile lists what breaks it', async () => {
     await withServer(serve(pki.good), async (port) => {
       const { out } = await scan(port, ['--profile', 'modern']);
