@@ -95,7 +95,7 @@ export function endpointOf(target: Target, opts: TlsOptions): Where {
       starttls = 'postgres';
       port ??= 5432;
     } else port ??= u.protocol === 'http:' ? 80 : 443;
-  } else if (target.kind === 'host') {
+  } else if (target.kind === 'host' || target.kind === 'tls') {
     const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/i.exec(target.location.trim());
     if (!m) throw new VigilError('VIGIL_ERR_USAGE', `tls: "${target.location}" is not host[:port]`);
     host = (m[1] ?? m[2])!;

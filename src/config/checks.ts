@@ -141,7 +141,7 @@ function checkTargetLocation(t: Obj, i: number, report: Report): void {
     }
     if (!ok) report(['targets', i, 'url'], `is not a valid URL (got ${describeValue(loc)})`);
   }
-  if (kind === 'host') {
+  if (kind === 'host' || kind === 'tls') {
     const why = hostProblem(loc);
     if (why) report(['targets', i, 'host'], `${why} (got ${describeValue(loc)})`);
   }

@@ -23,6 +23,7 @@ export const LOCATION_KEY: Record<TargetKind, 'path' | 'url' | 'host' | 'dsn'> =
   url: 'url',
   host: 'host',
   database: 'dsn',
+  tls: 'host',
 };
 
 /**
@@ -95,7 +96,7 @@ const target = {
       'x-hint': 'an http:// or https:// URL',
       description: 'kind url: the origin and path to scan',
     },
-    host: { ...nonEmptyString, description: 'kind host: host or host:port' },
+    host: { ...nonEmptyString, description: 'kind host or tls: host or host:port' },
     dsn: { ...nonEmptyString, description: 'kind database: a connection URL' },
     active: { type: 'boolean', default: false, description: 'allow intrusive checks (active web scans)' },
     scanners: {

@@ -1,5 +1,6 @@
 /** What a scan points at. `kind` says how `location` is read. */
-export const TARGET_KINDS = ['path', 'url', 'host', 'database'] as const;
+/** `tls` is a host read as one: `host[:port]` whose default port is 443, for the tls scanner. */
+export const TARGET_KINDS = ['path', 'url', 'host', 'database', 'tls'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export interface Target {

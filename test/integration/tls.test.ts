@@ -108,7 +108,8 @@ describe('vigil scan tls against real servers on loopback', () => {
       const { out } = await scan(port);
       expect(out.findings.filter((f) => f.ruleId === 'tls-cert-expiring').map((f) => f.severity)).toEqual(['medium']);
       const cfg = join(dir, 'expiry.yaml');
-      writeFileSync(cfg, `version: 1\ntargets:\n  - name: h\n    kind: host\n    host: localhost:${port}\n    scanners:\n      tls: { ca: ${JSON.stringify(pki.root.cert)}, expiryHighDays: 50, expiryMediumDays: 90 }\n`);
+      // a target of kind tls: a host read for the tls scanner
+      writeFileSync(cfg, `version: 1\ntargets:\n  - name: h\n    kind: tls\n    host: localhost:${port}\n    scanners:\n      tls: { ca: ${JSON.stringify(pki.root.cert)}, expiryHighDays: 50, expiryMediumDays: 90 }\n`);
       const r = await vigilAsync(['scan', '--config', cfg, '--no-ledger', '-f', 'json', '--fail-on', 'none'], { cwd: dir });
       const o = JSON.parse(r.stdout) as Out;
       expect(o.findings.filter((f) => f.ruleId === 'tls-cert-expiring').map((f) => f.severity), r.stderr).toEqual(['high']);

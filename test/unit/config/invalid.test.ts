@@ -117,7 +117,7 @@ const cases: BadCase[] = [
     code: 'VIGIL_ERR_CONFIG_INVALID',
     line: 3,
     column: 11,
-    message: 'targets[0].kind: must be one of path, url, host, database (got "paht")',
+    message: 'targets[0].kind: must be one of path, url, host, database, tls (got "paht")',
   },
   {
     name: 'empty kind points at its key',
@@ -125,7 +125,7 @@ const cases: BadCase[] = [
     code: 'VIGIL_ERR_CONFIG_INVALID',
     line: 3,
     column: 5,
-    message: 'targets[0].kind: must be one of path, url, host, database (got nothing)',
+    message: 'targets[0].kind: must be one of path, url, host, database, tls (got nothing)',
   },
   {
     name: 'missing required targets',
@@ -141,7 +141,7 @@ const cases: BadCase[] = [
     code: 'VIGIL_ERR_CONFIG_INVALID',
     line: 2,
     column: 5,
-    message: 'targets[0]: missing required key "kind" (one of path, url, host, database)',
+    message: 'targets[0]: missing required key "kind" (one of path, url, host, database, tls)',
   },
   {
     name: 'kind path without path',
@@ -511,7 +511,7 @@ describe('parseConfig: bad input', () => {
     expect(err.message).toBe(
       'gate.failOn: must be one of critical, high, medium, low, none (got "x")' +
         ' (and 2 more: line 3: sla.low: must be at least 1 (got 0);' +
-        ' line 6: targets[0].kind: must be one of path, url, host, database (got "paht"))',
+        ' line 6: targets[0].kind: must be one of path, url, host, database, tls (got "paht"))',
     );
   });
 

@@ -246,7 +246,7 @@ describe('loadConfig', () => {
     expect(err).toBeInstanceOf(VigilError);
     expect(err).toMatchObject({ code: 'VIGIL_ERR_CONFIG_INVALID', file, line: 3, column: 11 });
     expect(String(err)).toBe(
-      `VIGIL_ERR_CONFIG_INVALID: ${file}:3:11: targets[0].kind: must be one of path, url, host, database (got "paht")`,
+      `VIGIL_ERR_CONFIG_INVALID: ${file}:3:11: targets[0].kind: must be one of path, url, host, database, tls (got "paht")`,
     );
   });
 
