@@ -59,6 +59,12 @@ export interface WebAlert {
   /** The text in the response that shows the problem. */
   evidence: string;
   otherInfo?: string;
+  /** From a ZAP daemon: its alert reference (`10055-4` for a variant), and the CWE, WASC, solution and reference it gave (plugins outside the catalogue have no other source). */
+  alertRef?: string;
+  cweId?: number;
+  wascId?: number;
+  solution?: string;
+  reference?: string;
 }
 
 /** An HTTP client bound to one target: it refuses any URL outside the target's origin. */
@@ -97,6 +103,11 @@ export interface AttackPoint {
   others: Record<string, string>;
   /** For form/json requests: the content type to send. */
   contentType?: string;
+  /**
+   * The original request body, if any: sent unchanged with query attacks, and the template for
+   * form/JSON attacks (so JSON fields keep their types and non-string fields are kept).
+   */
+  body?: string;
 }
 
 /** An active rule: sends attacks through the client and reports what they prove. */

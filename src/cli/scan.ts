@@ -32,6 +32,9 @@ interface ScanFlags {
   exclude?: string[];
   secrets?: boolean;
   ca?: string[];
+  active?: boolean;
+  openapi?: string;
+  rulesConfig?: string;
   starttls?: string;
   profile?: string;
 }
@@ -67,10 +70,13 @@ export function registerScan(program: Command): void {
     .option('--engine <engine>', 'code: auto (semgrep when on PATH, else embedded) | embedded | semgrep')
     .option('--rules <path...>', 'code: Semgrep-format rule files or folders (default: the bundled pack rules/code)')
     .option('--include <glob...>', 'code: only paths matching these (Semgrep `paths` semantics)')
-    .option('--exclude <glob...>', 'code: never paths matching these')
+    .option('--exclude <pattern...>', 'code: never paths matching these globs; web: never URLs matching these regexes')
     .option('--no-secrets', 'code: skip the secrets pass')
     .option('--ca <file...>', 'tls: extra trusted CA certificates (PEM), on top of the system store and NODE_EXTRA_CA_CERTS')
     .option('--starttls <protocol>', 'tls: smtp | postgres | none (default: from the port, 25/587 smtp, 5432 postgres)')
+    .option('--active', 'web: also run the active (attack) rules; only ever against the target named here or marked active: true in the config')
+    .option('--openapi <file|url>', 'web: an OpenAPI/Swagger spec whose operations join the scan')
+    .option('--rules-config <file>', 'web: ZAP baseline rules file (id<TAB>IGNORE|INFO|WARN|FAIL)')
     .option('--profile <name>', 'tls: the Mozilla profile to check against: modern | intermediate | old (default intermediate)')
     .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
       process.exitCode = await scanCommand(scanner, target, flags);
@@ -111,7 +117,13 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     if (flags.ca) options.ca = flags.ca.map((f) => resolve(f));
     if (flags.starttls) options.starttls = listOption(flags.starttls, ['smtp', 'postgres', 'none'] as const, '--starttls')![0];
     if (flags.profile) options.profile = listOption(flags.profile, ['modern', 'intermediate', 'old'] as const, '--profile')![0];
-    plan = [{ target: targetFromArg(targetArg!), scanner: scannerId, options }];
+    if (flags.active) options.active = true;
+    if (flags.openapi) options.openapi = /^https?:\/\//i.test(flags.openapi) ? flags.openapi : resolve(flags.openapi);
+    if (flags.rulesConfig) options.rulesConfig = resolve(flags.rulesConfig);
+    const target = targetFromArg(targetArg!);
+    // naming the target on the command line with --active is the consent a config gives with active: true
+    if (flags.active) target.active = true;
+    plan = [{ target, scanner: scannerId, options }];
   } else {
     plan = planFromConfig(config, flags.target ? { targets: flags.target } : {});
     for (const p of plan) {

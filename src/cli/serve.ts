@@ -112,6 +112,17 @@ async function serve(flags: ServeFlags): Promise<void> {
       throw new VigilError('VIGIL_ERR_USAGE', `cannot serve the demo shop on 127.0.0.1:${shopPort}: ${describeError(e)}`);
     }
     logger.info(`demo shop on https://localhost:${shopPort}/ (local CA ${pki.caFile})`);
+    // the shop's web app, flawed and hardened, for the web scanner (ports follow the HTTPS one)
+    const web = await startDemoWebShops(shopPort).catch((e: unknown) => {
+      // the web shops are extras of the demo: a port in use costs them, not the server
+      logger.warn(`demo web shop not started: ${describeError(e)}`);
+      return undefined;
+    });
+    if (web && shop) {
+      const previous = shop;
+      shop = { close: async () => Promise.all([previous.close(), web.close()]).then(() => undefined) };
+      logger.info(`demo web shop on http://localhost:${web.ports[0]}/ (flawed) and http://localhost:${web.ports[1]}/ (hardened)`);
+    }
   }
   await scheduler.start();
 
@@ -127,4 +138,24 @@ async function serve(flags: ServeFlags): Promise<void> {
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
   });
+}
+
+/**
+ * The example shop's web app (examples/shop/web/app.mjs), flawed on port+1 and hardened on
+ * port+2 — a demo target only, loaded from the shipped examples when this install has them.
+ */
+async function startDemoWebShops(httpsPort: number): Promise<{ ports: [number, number]; close(): Promise<void> } | undefined> {
+  const { shippedPath } = await import('../util/package-path.js');
+  const { pathToFileURL } = await import('node:url');
+  const app = shippedPath('examples', 'shop', 'web', 'app.mjs');
+  if (!app) return undefined;
+  type Server = { address(): unknown; close(cb: () => void): void };
+  const mod = (await import(pathToFileURL(app).href)) as { startShop(o: { hardened: boolean; port: number }): Promise<Server> };
+  const flawed = await mod.startShop({ hardened: false, port: httpsPort === 0 ? 0 : httpsPort + 1 });
+  const hardened = await mod.startShop({ hardened: true, port: httpsPort === 0 ? 0 : httpsPort + 2 });
+  const portOf = (s: Server) => (s.address() as { port: number }).port;
+  return {
+    ports: [portOf(flawed), portOf(hardened)],
+    close: () => Promise.all([flawed, hardened].map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined),
+  };
 }

@@ -821,7 +821,7 @@ describe('examples/shop', () => {
 
 describe('scanner registry', () => {
   it('lists and builds the import scanner', async () => {
-    expect(scannerIds()).toEqual(['code', 'deps', 'import', 'tls']);
+    expect(scannerIds()).toEqual(['code', 'deps', 'import', 'tls', 'web']);
     const s = await createScanner('import');
     expect(s.id).toBe('import');
     expect(s.version).toBe(1);
