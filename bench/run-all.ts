@@ -4,6 +4,7 @@ import { benchLedgerScale } from './ledger-scale.js';
 import { benchAdvisories } from './advisories.js';
 import { benchCode } from './code.js';
 import { benchTls } from './tls.js';
+import { benchWeb } from './web.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
@@ -16,3 +17,5 @@ process.stdout.write('\ncode scanner against ESLint + eslint-plugin-security\n')
 await benchCode();
 process.stdout.write('\ntls scanner against testssl.sh and sslscan\n');
 await benchTls();
+process.stdout.write('\nweb scanner against wapiti\n');
+await benchWeb();
