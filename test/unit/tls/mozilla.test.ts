@@ -1,69 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { suiteInfo } from '../../../scanners/tls/cipher-suites.js';
 import { MOZILLA_PROFILES, checkProfile, loadProfiles } from '../../../scanners/tls/mozilla.js';
-import type { AcceptedSuite, CertificateFacts, ChainFacts, EphemeralKey, HostReport, MozillaProfile, TlsVersion } from '../../../scanners/tls/types.js';
-import { TLS_VERSIONS } from '../../../scanners/tls/types.js';
-
-const X25519: EphemeralKey = { type: 'ECDH', name: 'X25519', size: 253 };
-
-function cert(over: Partial<CertificateFacts> = {}): CertificateFacts {
-  return {
-    subject: 'CN=www.example.com',
-    issuer: 'CN=Example CA R1',
-    altNames: ['www.example.com'],
-    serialNumber: '01',
-    // 89 days: inside every profile's maximum
-    notBefore: '2025-01-01T00:00:00Z',
-    notAfter: '2025-03-31T00:00:00Z',
-    fingerprint256: 'AA:BB',
-    keyType: 'rsa',
-    keyBits: 2048,
-    signatureAlgorithm: 'sha256WithRSAEncryption',
-    signatureHash: 'sha256',
-    selfIssued: false,
-    isCA: false,
-    ocspUrls: [],
-    crlUrls: [],
-    ...over,
-  };
-}
+import type { CertificateFacts, HostReport, MozillaProfile } from '../../../scanners/tls/types.js';
+import { cert, hostReport, suite, TLS12, TLS13, X25519, type Spec } from './host-reports.js';
 
 const ECDSA_P256: Partial<CertificateFacts> = { keyType: 'ec', keyBits: 256, curve: 'prime256v1', signatureAlgorithm: 'ecdsa-with-SHA256' };
 
-function suite(protocol: TlsVersion, name: string, ephemeral?: EphemeralKey): AcceptedSuite {
-  const info = suiteInfo(name);
-  const e = ephemeral ?? (info.forwardSecrecy && !info.kx.startsWith('DHE') ? X25519 : undefined);
-  return { protocol, suite: info, ...(e ? { ephemeral: e } : {}) };
-}
-
-const TLS13 = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'].map((n) => suite('TLSv1.3', n));
-const TLS12 = ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-CHACHA20-POLY1305'].map((n) => suite('TLSv1.2', n));
-
-interface Spec {
-  add?: AcceptedSuite[];
-  suites?: AcceptedSuite[];
-  leaf?: Partial<CertificateFacts>;
-  chain?: Partial<ChainFacts>;
-  hsts?: number;
-}
-
-/** A modern server (TLS 1.2 + 1.3, ECDHE AEAD suites, RSA 2048, a trusted complete chain), changed by spec. */
-function host(spec: Spec = {}): HostReport {
-  const suites = [...(spec.suites ?? [...TLS13, ...TLS12]), ...(spec.add ?? [])];
-  const used = new Set(suites.map((s) => s.protocol));
-  const protocols = Object.fromEntries(TLS_VERSIONS.map((v) => [v, used.has(v)])) as Record<TlsVersion, boolean>;
-  return {
-    host: 'www.example.com',
-    port: 443,
-    servername: 'www.example.com',
-    protocols,
-    suites,
-    serverOrder: {},
-    chain: { certificates: [cert(spec.leaf)], trusted: true, hostnameMatches: true, incomplete: false, ...spec.chain },
-    http: spec.hsts !== undefined ? { status: 200, hsts: `max-age=${spec.hsts}`, hstsMaxAge: spec.hsts } : { status: 200 },
-    notes: [],
-    elapsedMs: 0,
-  };
+/** The grade tests' modern server, its chain the leaf alone. */
+function host(spec: Omit<Spec, 'certificates'> = {}): HostReport {
+  return hostReport({ ...spec, certificates: [cert(spec.leaf)] });
 }
 
 const OLD_SUITES = [suite('TLSv1', 'ECDHE-RSA-AES128-SHA'), suite('TLSv1.1', 'ECDHE-RSA-AES128-SHA')];
