@@ -99,13 +99,13 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   logger.info(`vigil serving on http://${host}:${port} (healthz: /healthz); config ${file ?? '(none)'}; ${config.schedules.length} schedules`);
   // the demo shop is up before the first run, so the start-up run can check it
-  let shop: { close(): Promise<void> } | undefined;
+  const demo: { close(): Promise<void> }[] = [];
   if (flags.demo) {
     const { ensureDemoPki, startShopHttps } = await import('../demo/shop-https.js');
     const shopPort = flags.demo === true ? 8443 : intOption(flags.demo, '--demo', 8443);
     const pki = ensureDemoPki(join(config.baseDir, '.vigil', 'demo-tls'));
     try {
-      shop = await startShopHttps(pki, '127.0.0.1', shopPort);
+      demo.push(await startShopHttps(pki, '127.0.0.1', shopPort));
     } catch (e) {
       await app.close();
       await ledger.close();
@@ -118,9 +118,8 @@ async function serve(flags: ServeFlags): Promise<void> {
       logger.warn(`demo web shop not started: ${describeError(e)}`);
       return undefined;
     });
-    if (web && shop) {
-      const previous = shop;
-      shop = { close: async () => Promise.all([previous.close(), web.close()]).then(() => undefined) };
+    if (web) {
+      demo.push(web);
       logger.info(`demo web shop on http://localhost:${web.ports[0]}/ (flawed) and http://localhost:${web.ports[1]}/ (hardened)`);
     }
   }
@@ -130,7 +129,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     const stop = async (sig: string) => {
       logger.info(`${sig}: stopping`);
       await app.close();
-      await shop?.close();
+      await Promise.all(demo.map((d) => d.close()));
       await scheduler.stop();
       await ledger.close();
       done();
@@ -151,11 +150,21 @@ async function startDemoWebShops(httpsPort: number): Promise<{ ports: [number, n
   if (!app) return undefined;
   type Server = { address(): unknown; close(cb: () => void): void };
   const mod = (await import(pathToFileURL(app).href)) as { startShop(o: { hardened: boolean; port: number }): Promise<Server> };
+  const close = (s: Server) => new Promise<void>((r) => s.close(() => r()));
   const flawed = await mod.startShop({ hardened: false, port: httpsPort === 0 ? 0 : httpsPort + 1 });
-  const hardened = await mod.startShop({ hardened: true, port: httpsPort === 0 ? 0 : httpsPort + 2 });
+  let hardened: Server;
+  try {
+    hardened = await mod.startShop({ hardened: true, port: httpsPort === 0 ? 0 : httpsPort + 2 });
+  } catch (e) {
+    // one shop without its twin is no demo, and an open server would keep the process up
+    await close(flawed);
+    throw e;
+  }
   const portOf = (s: Server) => (s.address() as { port: number }).port;
   return {
     ports: [portOf(flawed), portOf(hardened)],
-    close: () => Promise.all([flawed, hardened].map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined),
+    close: async () => {
+      await Promise.all([close(flawed), close(hardened)]);
+    },
   };
 }
