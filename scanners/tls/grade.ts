@@ -4,13 +4,12 @@
  * line in `reasons` saying why.
  */
 import type { CertificateFacts, Grade, GradeResult, HostReport, TlsVersion } from './types.js';
-import { TLS_VERSIONS } from './types.js';
+import { TLS_VERSION_LABEL, TLS_VERSIONS } from './types.js';
 
 /** Best first; T and M are overrides, not places in this order. */
 const ORDER: readonly Grade[] = ['A+', 'A', 'A-', 'B', 'C', 'D', 'E', 'F'];
 
 const PROTOCOL_SCORE: Record<TlsVersion, number> = { TLSv1: 90, 'TLSv1.1': 95, 'TLSv1.2': 100, 'TLSv1.3': 100 };
-const LABEL: Record<TlsVersion, string> = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
 
 /** Six months: the shortest HSTS max-age SSL Labs rewards with A+. */
 export const HSTS_A_PLUS_MIN_AGE = 15552000;
@@ -145,7 +144,7 @@ export function gradeHost(report: HostReport, opts: { now?: Date } = {}): GradeR
   // --- protocols
   if (!accepted.length) cap('F', 'no TLS protocol version accepted');
   const old = accepted.filter((v) => v === 'TLSv1' || v === 'TLSv1.1');
-  if (old.length) cap('B', `${old.map((v) => LABEL[v]).join(' and ')} accepted`);
+  if (old.length) cap('B', `${old.map((v) => TLS_VERSION_LABEL[v]).join(' and ')} accepted`);
   const modern = accepted.includes('TLSv1.2') || accepted.includes('TLSv1.3');
   if (accepted.length && !modern) cap('C', 'neither TLS 1.2 nor TLS 1.3 accepted');
 

@@ -12,6 +12,7 @@ import { gradeHost } from './grade.js';
 import { checkProfile } from './mozilla.js';
 import { probeHost } from './probe.js';
 import type { GradeResult, HostReport, MozillaProfile, ProfileResult, TlsVersion } from './types.js';
+import { TLS_VERSION_LABEL } from './types.js';
 import { daysUntil, parseCertificates } from './x509.js';
 
 export const TLS_SCANNER_ID = 'tls';
@@ -149,7 +150,6 @@ function checkOptions(raw: Readonly<Record<string, unknown>>): TlsOptions {
   return o;
 }
 
-const VERSION_LABEL: Record<TlsVersion, string> = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
 
 /** The findings of one host, each from the rule table; certificate findings are keyed by the certificate. */
 export function findingsOf(r: HostReport, grade: GradeResult, profile: ProfileResult, opts: TlsOptions, now: Date): Finding[] {
@@ -217,7 +217,7 @@ export function findingsOf(r: HostReport, grade: GradeResult, profile: ProfileRe
   if (!r.protocols['TLSv1.3']) add('tls-protocol-no-tls1.3', `accepted: ${accepted(r) || 'none'}`);
 
   // cipher suites
-  const names = (pick: (s: HostReport['suites'][number]) => boolean) => [...new Set(r.suites.filter(pick).map((s) => `${s.suite.name} (${VERSION_LABEL[s.protocol]})`))];
+  const names = (pick: (s: HostReport['suites'][number]) => boolean) => [...new Set(r.suites.filter(pick).map((s) => `${s.suite.name} (${TLS_VERSION_LABEL[s.protocol]})`))];
   const list = (xs: string[]) => (xs.length > 6 ? `${xs.slice(0, 6).join(', ')} and ${xs.length - 6} more` : xs.join(', '));
   const fire = (ruleId: TlsRuleId, pick: (s: HostReport['suites'][number]) => boolean) => {
     const xs = names(pick);
@@ -233,13 +233,13 @@ export function findingsOf(r: HostReport, grade: GradeResult, profile: ProfileRe
     const on = r.suites.filter((s) => s.protocol === v);
     return on.length > 0 && on.every((s) => s.suite.cbc);
   });
-  if (cbcOnly.length) add('tls-cipher-cbc-only', `every suite accepted on ${cbcOnly.map((v) => VERSION_LABEL[v]).join(', ')} is CBC`);
+  if (cbcOnly.length) add('tls-cipher-cbc-only', `every suite accepted on ${cbcOnly.map((v) => TLS_VERSION_LABEL[v]).join(', ')} is CBC`);
   if (r.suites.length && !r.suites.some((s) => s.suite.aead)) add('tls-cipher-no-aead', `accepted: ${list(names(() => true))}`);
   // the client's order is harmless when every suite on offer is forward-secret AEAD (Mozilla's intermediate advice)
   const clientOrder = (['TLSv1', 'TLSv1.1', 'TLSv1.2'] as const).filter(
     (v) => r.serverOrder[v] === false && r.suites.some((s) => s.protocol === v && !(s.suite.aead && s.suite.forwardSecrecy)),
   );
-  if (clientOrder.length) add('tls-cipher-client-order', `on ${clientOrder.map((v) => VERSION_LABEL[v]).join(', ')} the server took the client's first choice in both orders`);
+  if (clientOrder.length) add('tls-cipher-client-order', `on ${clientOrder.map((v) => TLS_VERSION_LABEL[v]).join(', ')} the server took the client's first choice in both orders`);
   const dh = r.suites.filter((s) => s.ephemeral?.type === 'DH').map((s) => s.ephemeral!.size);
   if (dh.length && Math.min(...dh) < 2048) add('tls-dh-weak', `DHE with a ${Math.min(...dh)}-bit group`, Math.min(...dh) < 1024 ? { severity: 'high' } : {});
   // X25519 counts 253 bits and is as strong as P-256
@@ -266,7 +266,7 @@ export function findingsOf(r: HostReport, grade: GradeResult, profile: ProfileRe
 }
 
 function accepted(r: HostReport): string {
-  return (Object.keys(r.protocols) as TlsVersion[]).filter((v) => r.protocols[v]).map((v) => VERSION_LABEL[v]).join(', ');
+  return (Object.keys(r.protocols) as TlsVersion[]).filter((v) => r.protocols[v]).map((v) => TLS_VERSION_LABEL[v]).join(', ');
 }
 
 /** The host summary in the JSON output. */
@@ -302,11 +302,11 @@ function reportLines(r: HostReport, grade: GradeResult, profile: ProfileResult):
   const byVersion = (v: TlsVersion) => r.suites.filter((s) => s.protocol === v).map((s) => s.suite.name);
   const lines = [
     `grade ${grade.grade}${grade.grade === 'T' || grade.grade === 'M' ? ` (${grade.gradeIgnoringTrust} if trusted)` : ''}  score ${grade.scores.total} (protocol ${grade.scores.protocol}, key exchange ${grade.scores.keyExchange}, cipher ${grade.scores.cipherStrength})  Mozilla ${profile.profile}: ${profile.compliant ? 'compliant' : `${profile.violations.length} violation(s)`}`,
-    `protocols ${(Object.keys(r.protocols) as TlsVersion[]).map((v) => `${VERSION_LABEL[v]} ${r.protocols[v] ? 'yes' : 'no'}`).join(', ')}`,
+    `protocols ${(Object.keys(r.protocols) as TlsVersion[]).map((v) => `${TLS_VERSION_LABEL[v]} ${r.protocols[v] ? 'yes' : 'no'}`).join(', ')}`,
   ];
   for (const v of [...(Object.keys(r.protocols) as TlsVersion[])].reverse()) {
     const xs = byVersion(v);
-    if (xs.length) lines.push(`  ${VERSION_LABEL[v]}: ${xs.join(' ')}${r.serverOrder[v] === undefined ? '' : r.serverOrder[v] ? ' (server order)' : ' (client order)'}`);
+    if (xs.length) lines.push(`  ${TLS_VERSION_LABEL[v]}: ${xs.join(' ')}${r.serverOrder[v] === undefined ? '' : r.serverOrder[v] ? ' (server order)' : ' (client order)'}`);
   }
   if (leaf) {
     lines.push(`certificate ${leaf.subject}, ${leaf.keyType.toUpperCase()} ${leaf.keyBits}, ${leaf.signatureAlgorithm}, until ${leaf.notAfter.slice(0, 10)}; chain of ${r.chain.certificates.length}, ${r.chain.trusted ? 'trusted' : `not trusted (${r.chain.trustError ?? '?'})`}${r.chain.hostnameMatches ? '' : ', wrong host'}${r.chain.incomplete ? ', incomplete' : ''}`);

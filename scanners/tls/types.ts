@@ -6,6 +6,8 @@
 
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+/** How people write the versions: `TLS 1.0`, not Node's `TLSv1`. */
+export const TLS_VERSION_LABEL: Readonly<Record<TlsVersion, string>> = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
 
 /** What a cipher suite is made of, from its OpenSSL name (see cipher-suites.ts). */
 export interface SuiteInfo {
