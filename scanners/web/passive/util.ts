@@ -3,6 +3,7 @@
  * bookkeeping of ZAP's baseline, and a few regex-level HTML readers (no DOM: passive rules run
  * on every response, and a tolerant regex is what ZAP's own rules amount to for these checks).
  */
+import { tokenize } from '../html.js';
 import type { Exchange, PassiveContext, WebAlert, ZapConfidence, ZapRisk } from '../types.js';
 
 /** All values of a response header (repeated headers and node's comma-joined form kept apart only when they arrive as an array). */
@@ -125,34 +126,17 @@ export interface TagMatch {
   attrs: Record<string, string>;
 }
 
-const ATTR_RE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
-
-/** Parse the attribute part of a start tag. */
-export function parseAttrs(s: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of s.matchAll(ATTR_RE)) {
-    const name = m[1]!.toLowerCase();
-    if (!(name in out)) out[name] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
-  }
-  return out;
-}
-
-function decodeEntities(s: string): string {
-  return s.replace(/&(amp|quot|#39|apos|lt|gt);/g, (_, e: string) => ({ amp: '&', quot: '"', '#39': "'", apos: "'", lt: '<', gt: '>' })[e] ?? _);
-}
-
 /** Remove comments, so markup inside `<!-- -->` does not count (ZAP's parser skips them too). */
 export function stripComments(html: string): string {
   return html.replace(/<!--[\s\S]*?-->/g, (m) => ' '.repeat(m.length));
 }
 
-/** Start tags with one of `names` (lower-case), in document order. */
+/** Start tags with one of `names` (lower-case), in document order, as html.ts's tokenizer reads them (comments and script text skipped). */
 export function findTags(html: string, names: string[]): TagMatch[] {
-  const re = new RegExp(`<(${names.join('|')})(?=[\\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>`, 'gi');
-  const clean = stripComments(html);
+  const wanted = new Set(names);
   const out: TagMatch[] = [];
-  for (const m of clean.matchAll(re)) {
-    out.push({ tag: m[1]!.toLowerCase(), text: m[0], index: m.index ?? 0, attrs: parseAttrs(m[2] ?? '') });
+  for (const t of tokenize(html)) {
+    if (t.kind === 'tag' && wanted.has(t.name)) out.push({ tag: t.name, text: html.slice(t.start, t.end), index: t.start, attrs: t.attrs });
   }
   return out;
 }
