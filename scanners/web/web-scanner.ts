@@ -164,6 +164,7 @@ export function severityOfRisk(risk: number): Severity {
 export function alertToFinding(a: WebAlert, origin: string, severityOverride?: Severity): Finding {
   const info = ZAP_ALERTS[a.pluginId];
   const risk = a.risk ?? info?.risk ?? 1;
+  const confidence = a.confidence ?? info?.confidence ?? 2;
   // the finding's place must not change from run to run: the origin for site-wide rules, and for a
   // parameter the page without its query (attack values, tokens, the parameter itself vary)
   const url = SITE_WIDE.has(a.pluginId) ? `${origin}/` : a.param ? withoutQuery(a.url) : a.url;
@@ -174,7 +175,7 @@ export function alertToFinding(a: WebAlert, origin: string, severityOverride?: S
     ruleId: a.pluginId,
     title: name,
     severity: severityOverride ?? severityOfRisk(risk),
-    confidence: (a.confidence ?? info?.confidence ?? 2) >= 3 ? 'high' : (a.confidence ?? info?.confidence ?? 2) === 2 ? 'medium' : 'low',
+    confidence: confidence >= 3 ? 'high' : confidence === 2 ? 'medium' : 'low',
     cwe: info?.cweId ? [`CWE-${info.cweId}`] : [],
     location,
     evidence: [a.evidence, a.attack ? `attack: ${a.attack}` : '', a.url !== url ? `request: ${a.method.toUpperCase()} ${a.url}` : ''].filter(Boolean).join('\n').slice(0, 2000),
