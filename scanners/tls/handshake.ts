@@ -49,21 +49,21 @@ export type HandshakeResult =
 const contexts = new Map<string, tls.SecureContext>();
 
 function contextFor(offer: Offer): tls.SecureContext {
-  const key = `${offer.minVersion}|${offer.maxVersion}|${offer.ciphers ?? ''}|${offer.ca ? offer.ca.length : '-'}`;
-  // contexts with trust anchors are not shared: the anchors differ per target
-  let ctx = offer.ca ? undefined : contexts.get(key);
-  if (!ctx) {
-    ctx = tls.createSecureContext({
+  const create = () =>
+    tls.createSecureContext({
       minVersion: offer.minVersion,
       maxVersion: offer.maxVersion,
       ...(offer.ciphers ? { ciphers: offer.ciphers } : {}),
       // an empty list is an empty store: the certificate chain comes back exactly as the server sent it
       ca: offer.ca ?? [],
     });
-    if (!offer.ca) {
-      if (contexts.size > 2000) contexts.clear();
-      contexts.set(key, ctx);
-    }
+  // contexts with trust anchors are not shared: the anchors differ per target
+  if (offer.ca) return create();
+  const key = `${offer.minVersion}|${offer.maxVersion}|${offer.ciphers ?? ''}`;
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    if (contexts.size > 2000) contexts.clear();
+    contexts.set(key, (ctx = create()));
   }
   return ctx;
 }

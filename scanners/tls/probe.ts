@@ -70,11 +70,12 @@ export async function probeHost(opts: ProbeOptions): Promise<HostReport> {
   const serverOrder: Partial<Record<TlsVersion, boolean>> = {};
   await Promise.all(
     TLS_VERSIONS.filter((v) => protocols[v]).map(async (v) => {
-      const tried = await Promise.all(suitesFor(v).map((s) => limit(() => handshake(ep, offerFor(v, v === 'TLSv1.3' ? s : `${s}:@SECLEVEL=0`)))));
+      const candidates = suitesFor(v);
+      const tried = await Promise.all(candidates.map((s) => limit(() => handshake(ep, offerFor(v, v === 'TLSv1.3' ? s : `${s}:@SECLEVEL=0`)))));
       const accepted: AcceptedSuite[] = [];
       tried.forEach((r, i) => {
         if (!r.ok) return;
-        const name = v === 'TLSv1.3' ? r.cipher : suitesFor(v)[i]!;
+        const name = v === 'TLSv1.3' ? r.cipher : candidates[i]!;
         accepted.push({ protocol: v, suite: suiteInfo(name), ...(r.ephemeral ? { ephemeral: r.ephemeral } : {}) });
       });
       suites.push(...accepted);
