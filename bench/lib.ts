@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createFinding } from '../src/model/create.js';
 import type { RunPart, RunResult, TargetedFinding } from '../src/model/run.js';
@@ -79,4 +80,30 @@ export function ratio(name: string, value: number, minimum: number, extra = ''):
 /** A budgeted figure that could not be measured, and why: it counts against the budget. */
 export function notRun(name: string, why: string): void {
   process.stdout.write(`OVER  ${name.padEnd(58)} ${'not run'.padStart(11)}   ${why}\n`);
+}
+
+/** A finished child process: wall time from spawn to exit, and what it printed. */
+export interface TimedProcess {
+  ms: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a command to its end, timing it from spawn to exit. */
+export function timedProcess(cmd: string, args: string[], cwd: string): Promise<TimedProcess> {
+  return new Promise((resolve) => {
+    const t = performance.now();
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ ms: performance.now() - t, status, stdout, stderr }));
+  });
+}
+
+/** Whether a peer tool is on PATH. */
+export function installed(bin: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 }

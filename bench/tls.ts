@@ -3,41 +3,18 @@
  * certificate, HSTS) under 3 s; 50 hosts under 30 s on 2 cores. testssl.sh and sslscan (Debian
  * packages) check the same server in the same run, for the ratios.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ensureDemoPki } from '../src/demo/shop-https.js';
-import { info, notRun, ratio, report } from './lib.js';
+import { info, installed, notRun, ratio, report, timedProcess } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VIGIL = join(ROOT, 'bin', 'vigil.js');
 const HOSTS = 50;
-
-interface Timed {
-  ms: number;
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], cwd: string): Promise<Timed> {
-  return new Promise((resolve) => {
-    const t = performance.now();
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ ms: performance.now() - t, status, stdout, stderr }));
-  });
-}
-
-function installed(bin: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
-}
 
 export async function benchTls(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-tls-'));
@@ -55,7 +32,7 @@ export async function benchTls(): Promise<void> {
     const single: number[] = [];
     let findings = 0;
     for (let i = 0; i < 3; i++) {
-      const r = await run(process.execPath, [VIGIL, 'scan', 'tls', one, '--ca', pki.caFile, '--no-ledger', '-f', 'json', '--fail-on', 'none'], dir);
+      const r = await timedProcess(process.execPath, [VIGIL, 'scan', 'tls', one, '--ca', pki.caFile, '--no-ledger', '-f', 'json', '--fail-on', 'none'], dir);
       if (r.status !== 0) throw new Error(`vigil scan tls ${one} failed (${r.status}): ${r.stderr}`);
       findings = (JSON.parse(r.stdout) as { findings: unknown[] }).findings.length;
       single.push(r.ms);
@@ -69,18 +46,18 @@ export async function benchTls(): Promise<void> {
       cfg,
       `version: 1\nrunner:\n  concurrency: 8\ntargets:\n${ports.map((p, i) => `  - name: host-${i}\n    kind: host\n    host: localhost:${p}\n    scanners:\n      tls: { ca: ${JSON.stringify(pki.caFile)} }\n`).join('')}`,
     );
-    const many = await run(process.execPath, [VIGIL, 'scan', '--config', cfg, '--no-ledger', '-f', 'json', '--fail-on', 'none'], dir);
+    const many = await timedProcess(process.execPath, [VIGIL, 'scan', '--config', cfg, '--no-ledger', '-f', 'json', '--fail-on', 'none'], dir);
     const parts = (JSON.parse(many.stdout || '{"run":{"scanners":[]}}') as { run: { scanners: { status: string }[] } }).run.scanners;
     const complete = parts.filter((p) => p.status === 'complete').length;
     report(`tls: ${HOSTS} hosts, 8 at a time, 2 cores`, many.ms, 's', 30_000, `${complete}/${HOSTS} complete`);
 
     if (installed('testssl')) {
-      const t = await run('testssl', ['--quiet', '--color', '0', '--warnings', 'off', '--add-ca', pki.caFile, one], dir);
+      const t = await timedProcess('testssl', ['--quiet', '--color', '0', '--warnings', 'off', '--add-ca', pki.caFile, one], dir);
       info('tls: testssl.sh on the same host (default full run)', t.ms, 's', `exit ${t.status}`);
       ratio('tls: testssl.sh / vigil, one host', t.ms / median, 1, 'testssl.sh also runs vulnerability checks vigil does not (Heartbleed, ROBOT, …)');
     } else notRun('tls: testssl.sh / vigil, one host', 'testssl.sh is not installed (apt-get install testssl.sh)');
     if (installed('sslscan')) {
-      const s = await run('sslscan', ['--no-colour', one], dir);
+      const s = await timedProcess('sslscan', ['--no-colour', one], dir);
       info('tls: sslscan on the same host', s.ms, 's', `exit ${s.status}; no grade, no HSTS, no profile`);
       // no budget: sslscan is the speed to match, and it checks far less
       process.stdout.write(`info  ${'tls: sslscan / vigil, one host'.padEnd(58)} ${`${(s.ms / median).toFixed(2)} ×`.padStart(11)}   below 1 means sslscan was faster\n`);

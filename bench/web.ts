@@ -4,14 +4,13 @@
  * the same run with its header and cookie modules — the closest it has to a passive baseline —
  * and both times and what each found are printed.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { info, notRun, report } from './lib.js';
+import { info, installed, notRun, report, timedProcess } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECTIONS = 25;
@@ -39,18 +38,6 @@ function site(): http.Server {
   });
 }
 
-function timedRun(cmd: string, args: string[], cwd: string): Promise<{ ms: number; status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const t = performance.now();
-    const c = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    c.on('close', (status) => resolve({ ms: performance.now() - t, status, stdout, stderr }));
-  });
-}
-
 export async function benchWeb(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-web-'));
   // the site runs in this process: its work is small next to the scanner's, and it is the same for both tools
@@ -61,7 +48,7 @@ export async function benchWeb(): Promise<void> {
     const cfg = join(dir, 'vigil.yaml');
     writeFileSync(cfg, `version: 1\ntargets:\n  - name: site\n    kind: url\n    url: ${origin}/\n    scanners:\n      web: { rps: 0, concurrency: 8, maxPages: 600, maxDepth: 5 }\n`);
     const rss = join(dir, 'rss');
-    const r = await timedRun('/usr/bin/time', ['-f', '%M', '-o', rss, process.execPath, join(ROOT, 'bin', 'vigil.js'), 'scan', '--config', cfg, '--no-ledger', '-f', 'json', '--fail-on', 'none'], dir);
+    const r = await timedProcess('/usr/bin/time', ['-f', '%M', '-o', rss, process.execPath, join(ROOT, 'bin', 'vigil.js'), 'scan', '--config', cfg, '--no-ledger', '-f', 'json', '--fail-on', 'none'], dir);
     if (r.status !== 0) throw new Error(`vigil scan web failed (${r.status}): ${r.stderr}`);
     const out = JSON.parse(r.stdout) as { run: { scanners: { notes: string[] }[] }; findings: { ruleId: string }[] };
     const crawled = /(\d+) requests crawled/.exec(out.run.scanners[0]!.notes.join('\n'))?.[1] ?? '?';
@@ -71,9 +58,9 @@ export async function benchWeb(): Promise<void> {
     report('web: baseline scan of a 526-page site, rate limit lifted', r.ms, 's', 20_000, `${crawled} requests; ${out.findings.length} findings: ${found}`);
     report('web: peak memory of that scan', Number(readFileSync(rss, 'utf8').trim().split('\n').pop()) / 1024, 'MB', 300);
 
-    if (spawnSync('sh', ['-c', 'command -v wapiti']).status === 0) {
+    if (installed('wapiti')) {
       const report2 = join(dir, 'wapiti.json');
-      const w = await timedRun('wapiti', ['-u', `${origin}/`, '--scope', 'folder', '-m', 'http_headers,cookieflags,csp', '--flush-session', '-f', 'json', '-o', report2, '--max-scan-time', '300', '--verbose', '0'], dir);
+      const w = await timedProcess('wapiti', ['-u', `${origin}/`, '--scope', 'folder', '-m', 'http_headers,cookieflags,csp', '--flush-session', '-f', 'json', '-o', report2, '--max-scan-time', '300', '--verbose', '0'], dir);
       let summary = `exit ${w.status}`;
       try {
         const j = JSON.parse(readFileSync(report2, 'utf8')) as { vulnerabilities?: Record<string, unknown[]>; infos?: { crawled_pages_nbr?: number } };
