@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vigilAsync } from '../helpers/cli.js';
 import { makePki, type Pki, type PkiLeaf } from '../helpers/tls-pki.js';
-import { freePort, nodeTlsServer, opensslServer, plainHttpServer, silentServer, type NodeServerOptions, type Running } from '../helpers/tls-servers.js';
+import { freePort } from '../helpers/ports.js';
+import { nodeTlsServer, opensslServer, plainHttpServer, silentServer, type NodeServerOptions, type Running } from '../helpers/tls-servers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-tls-'));
 let pki: Pki;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vigilAsync } from '../helpers/cli.js';
-import { freePort } from '../helpers/tls-servers.js';
+import { freePort } from '../helpers/ports.js';
 import { startZapReplay } from '../helpers/zap-replay.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
