@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   VIGIL_ERR_TARGET_UNKNOWN: { exit: 2, status: 400, summary: 'no target has that name' },
   VIGIL_ERR_LEDGER_URL: { exit: 2, status: 400, summary: 'the ledger location is not a path or postgres:// URL' },
   VIGIL_ERR_LEDGER_UNAVAILABLE: { exit: 3, status: 503, summary: 'the ledger could not be opened' },
+  VIGIL_ERR_LEDGER_TAMPERED: { exit: 3, status: 409, summary: 'the findings table disagrees with the hash-chained event log: the ledger was edited outside vigil' },
+  VIGIL_ERR_LEDGER_TOO_NEW: { exit: 3, status: 409, summary: 'the ledger was written by a newer vigil' },
   VIGIL_ERR_FINDING_NOT_FOUND: { exit: 2, status: 404, summary: 'no finding has that id' },
   VIGIL_ERR_TRIAGE_INVALID: { exit: 2, status: 400, summary: 'a triage request is incomplete or contradictory' },
   VIGIL_ERR_SCANNER_DUPLICATE: { exit: 3, status: 500, summary: 'two scanners registered the same id' },

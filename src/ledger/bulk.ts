@@ -61,12 +61,12 @@ export async function postgresBulkInsert<DB>(
 const PAGE = 20_000;
 
 /**
- * SQLite: keyset pages by seq, rows as raw arrays. Pages rather than one long iterator, so the
+ * SQLite: keyset pages by an integer key (events by seq, findings by id), rows as raw arrays. Pages rather than one long iterator, so the
  * connection is free for other queries between them.
  */
-export async function* sqliteReadEvents(database: SqliteDatabase, columns: readonly string[]): AsyncGenerator<unknown[][]> {
-  const stmt = database.prepare(`select ${columns.map((c) => `"${c}"`).join(',')} from events where seq > ? order by seq limit ${PAGE}`).raw(true);
-  const seqAt = columns.indexOf('seq');
+export async function* sqliteReadPages(database: SqliteDatabase, table: string, columns: readonly string[], key: string): AsyncGenerator<unknown[][]> {
+  const stmt = database.prepare(`select ${columns.map((c) => `"${c}"`).join(',')} from "${table}" where "${key}" > ? order by "${key}" limit ${PAGE}`).raw(true);
+  const seqAt = columns.indexOf(key);
   let after = -1;
   for (;;) {
     const rows = stmt.all(after) as unknown[][];
@@ -76,13 +76,13 @@ export async function* sqliteReadEvents(database: SqliteDatabase, columns: reado
   }
 }
 
-/** PostgreSQL: keyset pages by seq, rows as arrays. */
-export async function* postgresReadEvents(pool: Pool, columns: readonly string[]): AsyncGenerator<unknown[][]> {
-  const seqAt = columns.indexOf('seq');
+/** PostgreSQL: keyset pages by an integer key, rows as arrays. */
+export async function* postgresReadPages(pool: Pool, table: string, columns: readonly string[], key: string): AsyncGenerator<unknown[][]> {
+  const seqAt = columns.indexOf(key);
   let after = -1;
   for (;;) {
     const res = await pool.query({
-      text: `select ${columns.map((c) => `"${c}"`).join(',')} from events where seq > $1 order by seq limit ${PAGE}`,
+      text: `select ${columns.map((c) => `"${c}"`).join(',')} from "${table}" where "${key}" > $1 order by "${key}" limit ${PAGE}`,
       values: [after],
       rowMode: 'array',
     });

@@ -7,6 +7,16 @@ import { severityRank, type Severity } from '../model/severity.js';
 import { KyselyAdvisoryStore } from '../advisories/store.js';
 import { VigilError } from '../errors.js';
 import { canonicalJson, eventHash } from './hash-chain.js';
+import {
+  FINDING_EVENT_TYPES,
+  applyFindingEvent,
+  compareState,
+  describeMismatch,
+  idRanges,
+  type MaterialisedRow,
+  type ReplayedState,
+  type StateMismatch,
+} from './replay.js';
 import type {
   FindingPage,
   FindingQuery,
@@ -45,23 +55,14 @@ export interface StoreDriver {
    * Insert many rows inside the current write transaction; with `returnIds`, the new rows'
    * generated ids in row order. The one hot path where the stores differ (see bulk.ts).
    */
-  /** Every event as an array of `columns` values, in seq order, in pages. */
-  readEvents(db: Db, columns: readonly string[]): AsyncIterable<unknown[][]>;
+  /** Every row of `table` as an array of `columns` values, in order of the integer column `key`, in pages. */
+  readPages(table: 'events' | 'findings', columns: readonly string[], key: string): AsyncIterable<unknown[][]>;
   bulkInsert(trx: Db, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returnIds: boolean): Promise<number[]>;
   close(): Promise<void>;
 }
 
-interface ExistingRow {
-  id: number;
+interface ExistingRow extends MaterialisedRow {
   fingerprint: string;
-  status: string;
-  data_hash: string;
-  severity: string;
-  first_seen: string;
-  sla_due: string | null;
-  accept_justification: string | null;
-  accept_approver: string | null;
-  accept_expires: string | null;
 }
 
 /** The ledger over Kysely: one code path for SQLite and PostgreSQL. */
@@ -112,6 +113,9 @@ export class KyselyLedger implements Ledger {
     await this.driver.writeTransaction(this.db, async (trx) => {
       const events: PendingEvent[] = [];
       summary.expiredAcceptances = await this.expireIn(trx, now, events);
+      // Written now, so the rows they reopened are read against them below.
+      summary.events += events.length;
+      await this.appendEvents(trx, events.splice(0), now);
 
       await trx
         .insertInto('runs')
@@ -126,6 +130,7 @@ export class KyselyLedger implements Ledger {
         })
         .execute();
 
+      const seenUnchanged: number[] = [];
       const dues = new Map<Severity, string | null>();
       const dueOf = (sev: Severity) => {
         if (!dues.has(sev)) dues.set(sev, slaDue(sev, now, this.sla));
@@ -134,6 +139,8 @@ export class KyselyLedger implements Ledger {
       for (const [key, incoming] of byPart) {
         const [scanner, target] = splitPartKey(key);
         const existing = await this.loadPart(trx, target, scanner);
+        // The gate reads these rows' status and acceptance: refuse to build on rows edited outside vigil.
+        await this.checkRows(trx, existing, { lastSeen: false });
         const byFp = new Map<string, ExistingRow>();
         for (const r of existing) byFp.set(r.fingerprint, r);
 
@@ -151,14 +158,14 @@ export class KyselyLedger implements Ledger {
             chunk.map((c) => c.values),
             true,
           );
-          for (const [j, { f, due }] of chunk.entries()) {
+          for (const [j, { f, due, values }] of chunk.entries()) {
             const id = ids[j]!;
             events.push({
               type: 'finding.opened',
               runId: run.id,
               findingId: id,
               actor: null,
-              data: { fingerprint: f.fingerprint, target: f.target, scanner: f.scanner, ruleId: f.ruleId, severity: f.severity },
+              data: { fingerprint: f.fingerprint, target: f.target, scanner: f.scanner, ruleId: f.ruleId, severity: f.severity, slaDue: due, dataHash: values[15] },
             });
             summary.records.set(recordKey(f.target, f.fingerprint), {
               id,
@@ -169,7 +176,10 @@ export class KyselyLedger implements Ledger {
             });
           }
           summary.new += chunk.length;
-          if (events.length >= CHUNK) await this.appendEvents(trx, events.splice(0), now);
+          if (events.length >= CHUNK) {
+            summary.events += events.length;
+            await this.appendEvents(trx, events.splice(0), now);
+          }
         };
         for (const f of incoming.values()) {
           const data = findingJson(f);
@@ -218,7 +228,7 @@ export class KyselyLedger implements Ledger {
               runId: run.id,
               findingId: row.id,
               actor: null,
-              data: { fingerprint: f.fingerprint, target: f.target, from: 'fixed' },
+              data: { fingerprint: f.fingerprint, target: f.target, from: 'fixed', severity: f.severity, slaDue: due, dataHash: hash },
             });
             summary.reopened++;
           } else if (row.severity !== f.severity) {
@@ -243,16 +253,15 @@ export class KyselyLedger implements Ledger {
               })
               .where('id', '=', row.id)
               .execute();
-            if (row.data_hash !== hash && row.severity !== f.severity) {
-              events.push({
-                type: 'finding.severity_changed',
-                runId: run.id,
-                findingId: row.id,
-                actor: null,
-                data: { from: row.severity, to: f.severity },
-              });
+            // Every rewrite of the row is an event, so the chain covers what the row now holds.
+            if (status === row.status) {
+              events.push(
+                row.severity !== f.severity
+                  ? { type: 'finding.severity_changed', runId: run.id, findingId: row.id, actor: null, data: { from: row.severity, to: f.severity, slaDue: due, dataHash: hash } }
+                  : { type: 'finding.updated', runId: run.id, findingId: row.id, actor: null, data: { dataHash: hash } },
+              );
+              summary.updated++;
             }
-            if (status === row.status) summary.updated++;
           } else {
             touched.push(row.id);
             summary.unchanged++;
@@ -266,6 +275,7 @@ export class KyselyLedger implements Ledger {
           });
         }
 
+        for (const id of touched) seenUnchanged.push(id);
         for (let i = 0; i < touched.length; i += CHUNK) {
           await trx
             .updateTable('findings')
@@ -320,9 +330,11 @@ export class KyselyLedger implements Ledger {
           finishedAt: run.finishedAt,
           parts: run.parts.map((p) => ({ scanner: p.scanner, target: p.target, status: p.status, error: p.error, findings: p.findings, ...(p.notes?.length ? { notes: p.notes } : {}) })),
           counts,
+          // Findings seen again unchanged get no event of their own; their last_seen moves with this one.
+          seen: idRanges(seenUnchanged),
         },
       });
-      summary.events = events.length;
+      summary.events += events.length;
       await this.appendEvents(trx, events, now);
     });
     return summary;
@@ -384,6 +396,7 @@ export class KyselyLedger implements Ledger {
     return this.driver.writeTransaction(this.db, async (trx) => {
       const row = await trx.selectFrom('findings').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new VigilError('VIGIL_ERR_FINDING_NOT_FOUND', `no finding with id ${id}`);
+      await this.checkRows(trx, [{ ...row, id: Number(row.id) }], { lastSeen: false });
       if (row.status === 'fixed' && change.status !== 'false_positive') {
         throw new VigilError(
           'VIGIL_ERR_TRIAGE_INVALID',
@@ -473,12 +486,58 @@ export class KyselyLedger implements Ledger {
   }
 
   async verify(opts: { onProgress?: (checked: number) => void } = {}): Promise<VerifyResult> {
+    const chain = await this.verifyChain(opts);
+    if (!chain.ok) return chain;
+    // The chain is intact: now hold the findings table to what its events say.
+    const replay = chain.replay!;
+    delete chain.replay;
+    const mismatches: StateMismatch[] = [...replay.problems];
+    let total = replay.problems.length;
+    const note = (m: StateMismatch) => {
+      total++;
+      if (mismatches.length < MAX_REPORTED) mismatches.push(m);
+    };
+    let rows = 0;
+    for await (const page of this.driver.readPages('findings', [...MATERIALISED_COLUMNS, 'data'], 'id')) {
+      for (const r of page) {
+        rows++;
+        const row = materialised(r);
+        const state = replay.states.get(row.id);
+        if (!state) {
+          note({ findingId: row.id, field: 'events', stored: 'a row', expected: 'no finding.opened event: the row was inserted outside vigil' });
+          continue;
+        }
+        replay.states.delete(row.id);
+        for (const m of compareState(row, state)) note(m);
+        if (contentHash(r[MATERIALISED_COLUMNS.length] as string) !== row.data_hash) {
+          note({ findingId: row.id, field: 'data', stored: 'edited', expected: `content whose SHA-1 is ${row.data_hash}` });
+        }
+      }
+    }
+    for (const id of replay.states.keys()) {
+      note({ findingId: id, field: 'row', stored: 'missing', expected: 'a row: its events exist, so it was deleted outside vigil' });
+    }
+    const findings = { checked: rows, mismatches, total };
+    if (total === 0) return { ...chain, findings };
+    const first = mismatches[0]!;
+    return {
+      ...chain,
+      ok: false,
+      findings,
+      broken: { seq: null, findingId: first.findingId, field: first.field, reason: describeMismatch(first) },
+    };
+  }
+
+  /** Recompute every event's hash in order, replaying the findings' states as it goes. */
+  private async verifyChain(opts: { onProgress?: (checked: number) => void }): Promise<VerifyResult & { replay?: Replay }> {
     let prev = GENESIS_HASH;
     let expectSeq = 1;
     let checked = 0;
+    const replay: Replay = { states: new Map(), problems: [] };
+    const findingTypes: ReadonlySet<string> = new Set(FINDING_EVENT_TYPES);
     // Rows come as arrays in EVENT_COLUMNS order, in seq order, a page at a time: constant memory,
     // and no per-row objects for a million events.
-    for await (const rows of this.driver.readEvents(this.db, EVENT_COLUMNS)) {
+    for await (const rows of this.driver.readPages('events', EVENT_COLUMNS, 'seq')) {
       for (const r of rows) {
         const seq = Number(r[0]);
         if (seq !== expectSeq) {
@@ -487,18 +546,27 @@ export class KyselyLedger implements Ledger {
         if (r[7] !== prev) {
           return { ok: false, events: checked, headHash: prev, broken: { seq, reason: 'prev_hash does not match the previous event: events were deleted or reordered' } };
         }
-        const h = eventHash({
-          seq,
-          at: r[1] as string,
-          type: r[2] as string,
-          runId: r[3] as string | null,
-          findingId: r[4] === null ? null : Number(r[4]),
-          actor: r[5] as string | null,
-          data: r[6] as string,
-          prevHash: prev,
-        });
+        const type = r[2] as string;
+        const at = r[1] as string;
+        const findingId = r[4] === null ? null : Number(r[4]);
+        const data = r[6] as string;
+        const h = eventHash({ seq, at, type, runId: r[3] as string | null, findingId, actor: r[5] as string | null, data, prevHash: prev });
         if (h !== r[8]) {
           return { ok: false, events: checked, headHash: prev, broken: { seq, reason: 'hash does not match the content: the event was edited' } };
+        }
+        if (findingId !== null && findingTypes.has(type)) {
+          const next = applyFindingEvent(replay.states.get(findingId), type, at, JSON.parse(data) as Record<string, unknown>);
+          if (typeof next === 'string') {
+            if (replay.problems.length < MAX_REPORTED) replay.problems.push({ findingId, field: 'events', stored: type, expected: `event ${seq}: ${next}` });
+          } else replay.states.set(findingId, next);
+        } else if (type === 'run.finished') {
+          const seen = (JSON.parse(data) as { seen?: [number, number][] }).seen ?? [];
+          for (const [a, b] of seen) {
+            for (let id = a; id <= b; id++) {
+              const st = replay.states.get(id);
+              if (st) st.lastSeen = at;
+            }
+          }
         }
         prev = h;
         expectSeq++;
@@ -518,7 +586,49 @@ export class KyselyLedger implements Ledger {
         },
       };
     }
-    return { ok: true, events: checked, headHash: prev };
+    return { ok: true, events: checked, headHash: prev, replay };
+  }
+
+  /**
+   * Hold rows a write is about to build on to what their events say. A row edited outside vigil
+   * (a status set by hand, an acceptance stretched) would otherwise silence the gate: refuse instead.
+   * `last_seen` moves with run events that are not per finding, so it is left to `ledger verify`.
+   */
+  private async checkRows(trx: Db, rows: readonly MaterialisedRow[], opts: { lastSeen: boolean }): Promise<void> {
+    const problems: StateMismatch[] = [];
+    let total = 0;
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const events = await trx
+        .selectFrom('events')
+        .select(['finding_id', 'seq', 'at', 'type', 'data'])
+        .where('finding_id', 'in', chunk.map((r) => r.id))
+        .where('type', 'in', [...FINDING_EVENT_TYPES])
+        .orderBy('finding_id')
+        .orderBy('seq')
+        .execute();
+      const states = new Map<number, ReplayedState>();
+      for (const e of events) {
+        const id = Number(e.finding_id);
+        const next = applyFindingEvent(states.get(id), e.type, e.at, JSON.parse(e.data) as Record<string, unknown>);
+        if (typeof next !== 'string') states.set(id, next);
+      }
+      for (const row of chunk) {
+        const state = states.get(row.id);
+        const found: StateMismatch[] = state
+          ? compareState(row, opts.lastSeen ? state : { ...state, lastSeen: undefined })
+          : [{ findingId: row.id, field: 'events', stored: 'a row', expected: 'no finding.opened event: the row was inserted outside vigil' }];
+        total += found.length;
+        for (const m of found) if (problems.length < MAX_REPORTED) problems.push(m);
+      }
+    }
+    if (total === 0) return;
+    throw new VigilError(
+      'VIGIL_ERR_LEDGER_TAMPERED',
+      `the findings table disagrees with the ledger's event log, so nothing was recorded and no gate was applied: ` +
+        `${describeMismatch(problems[0]!)}${total > 1 ? ` (and ${total - 1} more)` : ''}. ` +
+        'Run `vigil ledger verify` for the whole list, and restore the ledger from a backup.',
+    );
   }
 
   async close(): Promise<void> {
@@ -529,22 +639,11 @@ export class KyselyLedger implements Ledger {
   private async loadPart(trx: Db, target: string, scanner: string): Promise<ExistingRow[]> {
     return trx
       .selectFrom('findings')
-      .select([
-        'id',
-        'fingerprint',
-        'status',
-        'data_hash',
-        'severity',
-        'first_seen',
-        'sla_due',
-        'accept_justification',
-        'accept_approver',
-        'accept_expires',
-      ])
+      .select(['fingerprint', ...MATERIALISED_COLUMNS])
       .where('target', '=', target)
       .where('scanner', '=', scanner)
       .execute()
-      .then((rows) => rows.map((r) => ({ ...r, id: Number(r.id) })));
+      .then((rows) => rows.map((r) => ({ ...r, id: Number(r.id), severity_rank: Number(r.severity_rank) })));
   }
 
   /** Reopen expired acceptances inside a write transaction, queueing their events. */
@@ -557,17 +656,14 @@ export class KyselyLedger implements Ledger {
       .where('accept_expires', '<=', now)
       .execute();
     for (const r of rows) {
-      await trx
-        .updateTable('findings')
-        .set({ status: 'reopened', status_changed_at: now, sla_due: slaDue(r.severity as Severity, now, this.sla) })
-        .where('id', '=', r.id)
-        .execute();
+      const due = slaDue(r.severity as Severity, now, this.sla);
+      await trx.updateTable('findings').set({ status: 'reopened', status_changed_at: now, sla_due: due }).where('id', '=', r.id).execute();
       events.push({
         type: 'finding.acceptance_expired',
         runId: null,
         findingId: Number(r.id),
         actor: null,
-        data: { expired: r.accept_expires },
+        data: { expired: r.accept_expires, slaDue: due },
       });
     }
     return rows.length;
@@ -618,6 +714,48 @@ const FINDING_COLUMNS = [
 ] as const satisfies readonly (keyof Omit<FindingsTable, 'id'>)[];
 
 const EVENT_COLUMNS = ['seq', 'at', 'type', 'run_id', 'finding_id', 'actor', 'data', 'prev_hash', 'hash'] as const;
+
+/** The columns of a findings row that the event log covers, in MaterialisedRow order. */
+const MATERIALISED_COLUMNS = [
+  'id',
+  'status',
+  'severity',
+  'severity_rank',
+  'first_seen',
+  'last_seen',
+  'status_changed_at',
+  'sla_due',
+  'accept_justification',
+  'accept_approver',
+  'accept_expires',
+  'data_hash',
+] as const satisfies readonly (keyof MaterialisedRow)[];
+
+/** Mismatches a result or an error names; the count goes on past it. */
+const MAX_REPORTED = 100;
+
+/** The findings' states as the events say, while the chain is read. */
+interface Replay {
+  states: Map<number, ReplayedState>;
+  problems: StateMismatch[];
+}
+
+function materialised(r: unknown[]): MaterialisedRow {
+  return {
+    id: Number(r[0]),
+    status: r[1] as string,
+    severity: r[2] as string,
+    severity_rank: Number(r[3]),
+    first_seen: r[4] as string,
+    last_seen: r[5] as string,
+    status_changed_at: r[6] as string,
+    sla_due: r[7] as string | null,
+    accept_justification: r[8] as string | null,
+    accept_approver: r[9] as string | null,
+    accept_expires: r[10] as string | null,
+    data_hash: r[11] as string,
+  };
+}
 
 function partKey(scanner: string, target: string): string {
   return `${scanner}\u0000${target}`;

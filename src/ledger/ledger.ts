@@ -2,6 +2,7 @@ import type { AdvisoryStore } from '../advisories/store.js';
 import type { FindingStatus, LedgerFinding, TriageStatus } from '../model/finding.js';
 import type { Run, RunResult } from '../model/run.js';
 import type { Severity } from '../model/severity.js';
+import type { StateMismatch } from './replay.js';
 
 /** What one ingest changed. */
 export interface IngestSummary {
@@ -72,8 +73,16 @@ export interface VerifyResult {
   ok: boolean;
   events: number;
   headHash: string;
-  /** The first event that breaks the chain, and how. */
-  broken?: { seq: number; reason: string };
+  /**
+   * The first break: an event that breaks the chain (`seq`), or a finding whose stored state
+   * differs from what its events say (`findingId` and `field`; `seq` is null).
+   */
+  broken?: { seq: number | null; reason: string; findingId?: number; field?: string };
+  /**
+   * Every finding row replayed against its events (only when the chain itself is intact):
+   * rows checked, the first mismatches (at most 100), and how many there are in all.
+   */
+  findings?: { checked: number; mismatches: StateMismatch[]; total: number };
 }
 
 /** One interface, two stores (SQLite and PostgreSQL), the same migrations. */

@@ -1,10 +1,14 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { upgradeTo0003, type StoredFindingRewrite } from './upgrade-0003.js';
 
 /** Which SQL dialect a migration writes for; the few differences are named here. */
 export type Dialect = 'sqlite' | 'postgres';
 
-/** The same migrations for both stores; dialect differences are confined to column types. */
-export function migrations(dialect: Dialect): Record<string, Migration> {
+/**
+ * The same migrations for both stores; dialect differences are confined to column types.
+ * `rewrite` is how 0003 redacts stored findings (kept injectable for its tests).
+ */
+export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REWRITE): Record<string, Migration> {
   const idType = dialect === 'postgres' ? 'serial' : 'integer';
   return {
     '0001-initial': {
@@ -114,8 +118,27 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // The findings table under the hash chain (checkpoint events), code findings' secrets redacted.
+    '0003-chain-state': {
+      async up(db: Kysely<any>) {
+        if (dialect === 'postgres') return upgradeTo0003(db, rewrite); // the migrator's transaction
+        // Kysely runs SQLite migrations outside a transaction: this one is all or nothing by itself.
+        // secure_delete zeroes the space the old rows held, so no redacted secret stays in the file.
+        await sql`pragma secure_delete = on`.execute(db);
+        await sql`begin immediate`.execute(db);
+        try {
+          await upgradeTo0003(db, rewrite);
+          await sql`commit`.execute(db);
+        } catch (e) {
+          await sql`rollback`.execute(db).catch(() => undefined);
+          throw e;
+        }
+      },
+    },
   };
 }
+
+const REWRITE: StoredFindingRewrite = (f) => f;
 
 /** The `prev_hash` of the first event. */
 export const GENESIS_HASH = '0'.repeat(64);

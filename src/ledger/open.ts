@@ -5,7 +5,7 @@ import { isPostgresUrl } from '../config/defaults.js';
 import { VigilError } from '../errors.js';
 import { redactUrlCredentials } from '../util/redact.js';
 import type { Ledger } from './ledger.js';
-import { postgresBulkInsert, postgresReadEvents, sqliteBulkInsert, sqliteReadEvents } from './bulk.js';
+import { postgresBulkInsert, postgresReadPages, sqliteBulkInsert, sqliteReadPages } from './bulk.js';
 import { KyselyLedger, type StoreDriver } from './kysely-ledger.js';
 import { migrationProvider, migrations, type Dialect } from './migrations.js';
 import type { LedgerDatabase } from './schema.js';
@@ -75,7 +75,7 @@ async function openSqlite(file: string, sla: SlaDays): Promise<Ledger> {
       });
     },
     bulkInsert: (_trx, table, columns, rows, returnIds) => insert(table, columns, rows, returnIds),
-    readEvents: (_db, columns) => sqliteReadEvents(database, columns),
+    readPages: (table, columns, key) => sqliteReadPages(database, table, columns, key),
     async close() {
       // Kysely's destroy closes the database.
     },
@@ -109,7 +109,7 @@ async function openPostgres(url: string, sla: SlaDays): Promise<Ledger> {
     },
     bulkInsert: (trx, table, columns, rows, returnIds) => // Only findings ask for ids back, and a fingerprint is unique within one part's chunk.
       postgresBulkInsert(trx, table, columns, PG_TYPES[table]!(columns), rows, returnIds, returnIds ? 'fingerprint' : undefined),
-    readEvents: (_db, columns) => postgresReadEvents(pool, columns),
+    readPages: (table, columns, key) => postgresReadPages(pool, table, columns, key),
     async close() {
       // Kysely's destroy ends the pool.
     },
@@ -133,16 +133,26 @@ const LOCK_KEY = 0x76696769;
 async function migrate(db: Kysely<LedgerDatabase>, dialect: Dialect, where: string): Promise<void> {
   // Up to date is the common case: check with one read, so read-only commands never take
   // the migration lock (a write) or pay for the migrator.
-  const latest = Object.keys(migrations(dialect)).sort().pop();
-  const current = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`
+  const known = Object.keys(migrations(dialect)).sort();
+  const applied = await sql<{ name: string }>`select name from kysely_migration order by name`
     .execute(db)
-    .then((r) => r.rows[0]?.name)
-    .catch(() => undefined);
-  if (current !== undefined && current === latest) return;
+    .then((r) => r.rows.map((x) => x.name))
+    .catch(() => [] as string[]);
+  // A newer vigil's ledger: its schema means things this one does not know. Refuse; change nothing.
+  const unknown = applied.filter((n) => !known.includes(n));
+  if (unknown.length) {
+    await db.destroy().catch(() => undefined);
+    throw new VigilError(
+      'VIGIL_ERR_LEDGER_TOO_NEW',
+      `the ledger ${where} was written by a newer vigil (schema ${unknown.join(', ')}; this vigil knows up to ${known[known.length - 1]}): upgrade vigil to use it; it was not changed`,
+    );
+  }
+  if (applied.length === known.length) return;
   const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy().catch(() => undefined);
+    if (error instanceof VigilError) throw error;
     throw new VigilError('VIGIL_ERR_LEDGER_UNAVAILABLE', `cannot migrate ledger ${where}: ${(error as Error).message}`, {}, { cause: error });
   }
 }
