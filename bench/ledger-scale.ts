@@ -10,7 +10,7 @@ import { openLedger } from '../src/ledger/index.js';
 import { info, report, syntheticFindings, syntheticRun, timed } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FILE = `${ROOT}.vigil/bench/ledger-1m-v1.db`;
+const FILE = `${ROOT}.vigil/bench/ledger-1m-v2.db`;
 
 async function build(): Promise<void> {
   mkdirSync(`${ROOT}.vigil/bench`, { recursive: true });

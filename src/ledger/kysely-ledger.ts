@@ -7,12 +7,16 @@ import { severityRank, type Severity } from '../model/severity.js';
 import { KyselyAdvisoryStore } from '../advisories/store.js';
 import { VigilError } from '../errors.js';
 import { canonicalJson, eventHash } from './hash-chain.js';
+import { stateDigest, stateFields } from './row-digest.js';
+import type { RowDigests } from './verify-digests.js';
 import {
   FINDING_EVENT_TYPES,
+  MATERIALISED_COLUMNS,
   applyFindingEvent,
   compareState,
   describeMismatch,
   idRanges,
+  materialised,
   type MaterialisedRow,
   type ReplayedState,
   type StateMismatch,
@@ -57,6 +61,8 @@ export interface StoreDriver {
    */
   /** Every row of `table` as an array of `columns` values, in order of the integer column `key`, in pages. */
   readPages(table: 'events' | 'findings', columns: readonly string[], key: string): AsyncIterable<unknown[][]>;
+  /** Digest every findings row on another thread, where the store can (see verify-digests.ts). */
+  rowDigests?(): { result: Promise<RowDigests>; stop: () => void } | undefined;
   bulkInsert(trx: Db, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returnIds: boolean): Promise<number[]>;
   close(): Promise<void>;
 }
@@ -486,8 +492,19 @@ export class KyselyLedger implements Ledger {
   }
 
   async verify(opts: { onProgress?: (checked: number) => void } = {}): Promise<VerifyResult> {
-    const chain = await this.verifyChain(opts);
-    if (!chain.ok) return chain;
+    // The findings table is read and digested on a second thread while this one walks the chain.
+    const digests = this.driver.rowDigests?.();
+    let chain: Awaited<ReturnType<KyselyLedger['verifyChain']>>;
+    try {
+      chain = await this.verifyChain(opts);
+    } catch (e) {
+      digests?.stop();
+      throw e;
+    }
+    if (!chain.ok) {
+      digests?.stop();
+      return chain;
+    }
     // The chain is intact: now hold the findings table to what its events say.
     const replay = chain.replay!;
     delete chain.replay;
@@ -497,20 +514,55 @@ export class KyselyLedger implements Ledger {
       total++;
       if (mismatches.length < MAX_REPORTED) mismatches.push(m);
     };
+    const noEvents = (id: number): StateMismatch => ({ findingId: id, field: 'events', stored: 'a row', expected: 'no finding.opened event: the row was inserted outside vigil' });
+    const compareRow = (r: readonly unknown[], state: ReplayedState) => {
+      const row = materialised(r);
+      for (const m of compareState(row, state)) note(m);
+      if (contentHash(r[MATERIALISED_COLUMNS.length] as string) !== row.data_hash) {
+        note({ findingId: row.id, field: 'data', stored: 'edited', expected: `content whose SHA-1 is ${row.data_hash}` });
+      }
+    };
     let rows = 0;
-    for await (const page of this.driver.readPages('findings', [...MATERIALISED_COLUMNS, 'data'], 'id')) {
-      for (const r of page) {
-        rows++;
-        const row = materialised(r);
-        const state = replay.states.get(row.id);
-        if (!state) {
-          note({ findingId: row.id, field: 'events', stored: 'a row', expected: 'no finding.opened event: the row was inserted outside vigil' });
-          continue;
+    if (digests) {
+      // Rows whose digest differs from their replayed state's are read again here and named field by field.
+      const d = await digests.result;
+      rows = d.rows;
+      const suspects = new Map<number, ReplayedState>();
+      for (const { ids, digests: ds } of d.pages) {
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i]!;
+          const state = replay.states.get(id);
+          if (!state) {
+            note(noEvents(id));
+            continue;
+          }
+          replay.states.delete(id);
+          const fields = stateFields(state, rankOf);
+          if (!fields || stateDigest(fields) !== ds[i]) suspects.set(id, state);
         }
-        replay.states.delete(row.id);
-        for (const m of compareState(row, state)) note(m);
-        if (contentHash(r[MATERIALISED_COLUMNS.length] as string) !== row.data_hash) {
-          note({ findingId: row.id, field: 'data', stored: 'edited', expected: `content whose SHA-1 is ${row.data_hash}` });
+      }
+      const ids = [...suspects.keys()];
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const found = await this.db
+          .selectFrom('findings')
+          .select([...MATERIALISED_COLUMNS, 'data'])
+          .where('id', 'in', ids.slice(i, i + CHUNK))
+          .orderBy('id')
+          .execute();
+        for (const f of found) compareRow([...MATERIALISED_COLUMNS, 'data'].map((c) => f[c as keyof typeof f]), suspects.get(Number(f.id))!);
+      }
+    } else {
+      for await (const page of this.driver.readPages('findings', [...MATERIALISED_COLUMNS, 'data'], 'id')) {
+        for (const r of page) {
+          rows++;
+          const id = Number(r[0]);
+          const state = replay.states.get(id);
+          if (!state) {
+            note(noEvents(id));
+            continue;
+          }
+          replay.states.delete(id);
+          compareRow(r, state);
         }
       }
     }
@@ -715,22 +767,6 @@ const FINDING_COLUMNS = [
 
 const EVENT_COLUMNS = ['seq', 'at', 'type', 'run_id', 'finding_id', 'actor', 'data', 'prev_hash', 'hash'] as const;
 
-/** The columns of a findings row that the event log covers, in MaterialisedRow order. */
-const MATERIALISED_COLUMNS = [
-  'id',
-  'status',
-  'severity',
-  'severity_rank',
-  'first_seen',
-  'last_seen',
-  'status_changed_at',
-  'sla_due',
-  'accept_justification',
-  'accept_approver',
-  'accept_expires',
-  'data_hash',
-] as const satisfies readonly (keyof MaterialisedRow)[];
-
 /** Mismatches a result or an error names; the count goes on past it. */
 const MAX_REPORTED = 100;
 
@@ -740,21 +776,8 @@ interface Replay {
   problems: StateMismatch[];
 }
 
-function materialised(r: unknown[]): MaterialisedRow {
-  return {
-    id: Number(r[0]),
-    status: r[1] as string,
-    severity: r[2] as string,
-    severity_rank: Number(r[3]),
-    first_seen: r[4] as string,
-    last_seen: r[5] as string,
-    status_changed_at: r[6] as string,
-    sla_due: r[7] as string | null,
-    accept_justification: r[8] as string | null,
-    accept_approver: r[9] as string | null,
-    accept_expires: r[10] as string | null,
-    data_hash: r[11] as string,
-  };
+function rankOf(severity: string): number | undefined {
+  return severity === 'critical' || severity === 'high' || severity === 'medium' || severity === 'low' || severity === 'info' ? severityRank(severity) : undefined;
 }
 
 function partKey(scanner: string, target: string): string {

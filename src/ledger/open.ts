@@ -7,6 +7,7 @@ import { redactUrlCredentials } from '../util/redact.js';
 import type { Ledger } from './ledger.js';
 import { postgresBulkInsert, postgresReadPages, sqliteBulkInsert, sqliteReadPages } from './bulk.js';
 import { KyselyLedger, type StoreDriver } from './kysely-ledger.js';
+import { digestRowsOnWorker } from './verify-digests.js';
 import { migrationProvider, migrations, type Dialect } from './migrations.js';
 import type { LedgerDatabase } from './schema.js';
 import { DEFAULT_SLA, type SlaDays } from './sla.js';
@@ -76,6 +77,7 @@ async function openSqlite(file: string, sla: SlaDays): Promise<Ledger> {
     },
     bulkInsert: (_trx, table, columns, rows, returnIds) => insert(table, columns, rows, returnIds),
     readPages: (table, columns, key) => sqliteReadPages(database, table, columns, key),
+    rowDigests: () => digestRowsOnWorker(path),
     async close() {
       // Kysely's destroy closes the database.
     },

@@ -38,6 +38,40 @@ export interface MaterialisedRow {
   data_hash: string;
 }
 
+/** The columns of a findings row that the event log covers, in MaterialisedRow order. */
+export const MATERIALISED_COLUMNS = [
+  'id',
+  'status',
+  'severity',
+  'severity_rank',
+  'first_seen',
+  'last_seen',
+  'status_changed_at',
+  'sla_due',
+  'accept_justification',
+  'accept_approver',
+  'accept_expires',
+  'data_hash',
+] as const satisfies readonly (keyof MaterialisedRow)[];
+
+/** A row read as an array in MATERIALISED_COLUMNS order. */
+export function materialised(r: readonly unknown[]): MaterialisedRow {
+  return {
+    id: Number(r[0]),
+    status: r[1] as string,
+    severity: r[2] as string,
+    severity_rank: Number(r[3]),
+    first_seen: r[4] as string,
+    last_seen: r[5] as string,
+    status_changed_at: r[6] as string,
+    sla_due: r[7] as string | null,
+    accept_justification: r[8] as string | null,
+    accept_approver: r[9] as string | null,
+    accept_expires: r[10] as string | null,
+    data_hash: r[11] as string,
+  };
+}
+
 /** One field where the row and the chain disagree. */
 export interface StateMismatch {
   findingId: number;

@@ -24,13 +24,13 @@ const CHUNK = 500;
  * field `ledger verify` checks is known to the chain. Old events stay as they were: their hashes
  * are the chain, and they hold no secret (only fingerprints, ids and statuses).
  */
-export async function upgradeTo0003(db: Kysely<any>, rewrite: StoredFindingRewrite): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see an untyped schema
+export async function upgradeTo0003(db: Kysely<any>, rewrite: StoredFindingRewrite): Promise<{ redacted: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see an untyped schema
   const head = await sql<{ seq: number; hash: string }>`select seq, hash from ledger_head where id = 1`.execute(db).then((r) => r.rows[0]);
   if (!head) throw new VigilError('VIGIL_ERR_LEDGER_UNAVAILABLE', 'cannot upgrade the ledger: it has no chain head');
   const states = await replayOldChain(db, { seq: Number(head.seq), hash: head.hash });
   const any = await db.selectFrom('findings').select('id').limit(1).execute();
   // A new ledger (or one that never recorded anything): nothing to bring under the chain.
-  if (Number(head.seq) === 0 && any.length === 0) return;
+  if (Number(head.seq) === 0 && any.length === 0) return { redacted: 0 };
 
   const now = new Date().toISOString();
   const rows = (await db.selectFrom('findings').selectAll().orderBy('id').execute()) as (MaterialisedRow & {
@@ -129,6 +129,7 @@ export async function upgradeTo0003(db: Kysely<any>, rewrite: StoredFindingRewri
     await append(pending.slice(i, i + CHUNK).map((p) => ({ type: 'finding.checkpoint', findingId: p.findingId, data: p.data })));
   }
   await db.updateTable('ledger_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
+  return { redacted };
 }
 
 /** Recompute the old chain and replay what its events say of each finding; a broken chain is refused. */
