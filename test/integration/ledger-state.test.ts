@@ -12,6 +12,8 @@ import { openLedger, type Ledger } from '../../src/ledger/index.js';
 import { VigilError } from '../../src/errors.js';
 import { createTestDatabase } from '../helpers/pg.js';
 import { fileFinding, runOf } from '../helpers/findings.js';
+import { vigil } from '../helpers/cli.js';
+import { fileURLToPath } from 'node:url';
 
 type Exec = (sql: string) => Promise<void>;
 
@@ -163,5 +165,29 @@ describe.each(stores)('ledger state under the chain on $name', (store) => {
   it('triage refuses to build on an edited row', async () => {
     await exec("update findings set accept_expires = null where id = 3");
     await expect(ledger.triage(3, { status: 'triaged', actor: 'alice' })).rejects.toMatchObject({ code: 'VIGIL_ERR_LEDGER_TAMPERED' });
+  });
+});
+
+describe('vigil scan on an edited ledger', () => {
+  it('refuses with exit 3 instead of gating on the edited status', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-ledger-gate-'));
+    try {
+      const sarif = fileURLToPath(new URL('../fixtures/import/semgrep/semgrep.sarif', import.meta.url));
+      const file = join(dir, 'l.db');
+      const first = vigil(['scan', 'import', sarif, '--ledger', file, '--fail-on', 'low'], { cwd: dir });
+      expect(first.code, first.stderr).toBe(1);
+      const db = new Database(file);
+      db.exec("update findings set status = 'false_positive', accept_justification = 'x'");
+      db.close();
+      const second = vigil(['scan', 'import', sarif, '--ledger', file, '--fail-on', 'low', '--format', 'json'], { cwd: dir });
+      expect(second.code).toBe(3);
+      expect(second.stdout).toBe('');
+      expect(second.stderr).toMatch(/VIGIL_ERR_LEDGER_TAMPERED: the findings table disagrees with the ledger's event log, so nothing was recorded and no gate was applied: finding \d+: status is "false_positive"/);
+      const verify = vigil(['ledger', 'verify', '--ledger', file, '--format', 'json'], { cwd: dir });
+      expect(verify.code).toBe(1);
+      expect(JSON.parse(verify.stdout).findings.mismatches[0]).toMatchObject({ field: 'status', stored: 'false_positive', expected: 'open' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
