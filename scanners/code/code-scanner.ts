@@ -1,8 +1,9 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VigilError } from '../../src/errors.js';
 import { createFinding } from '../../src/model/create.js';
 import type { Finding } from '../../src/model/finding.js';
-import { fingerprint } from '../../src/model/fingerprint.js';
+import { CODE_BINDING_CHARS, CODE_FIX_SEPARATOR, codeFindingTitle, redactStoredCodeFinding, secretMetavariableNames } from '../../src/model/redact-finding.js';
 import type { Scanner, ScanContext } from '../../src/model/scanner.js';
 import type { Severity } from '../../src/model/severity.js';
 import type { Target } from '../../src/model/target.js';
@@ -10,6 +11,7 @@ import { redactSecrets } from '../../src/util/redact.js';
 import { loadRuleFiles, type CodeRule } from './engine/rules.js';
 import { bundledRulesDir } from './bundled.js';
 import { describeSkips, walkSourceFiles, type SkipReason } from './files.js';
+import { secretPolicy } from './secret-metavariables.js';
 import type { RuleMatch, RuleProblem, SourceFile } from './types.js';
 
 export const CODE_SCANNER_ID = 'code';
@@ -50,12 +52,18 @@ export class CodeScanner implements Scanner {
     ctx.progress('loading rules');
     const loaded = await loadRuleFiles(rulePaths);
     for (const p of loaded.problems) note(`rule not evaluated: ${p.toString()}`);
+    for (const r of loaded.rules) {
+      const problem = secretPolicy(r).problem;
+      if (problem) note(`rule ${r.id} (${r.source.file}:${r.source.line}): ${problem}`);
+    }
     const engine = await chooseEngine(opts.engine ?? 'auto');
 
     const skipped: Partial<Record<SkipReason, number>> = {};
     const wantSecrets = opts.secrets !== false;
+    // relPaths are relative to the root folder, or to a root file's own folder (its name alone)
+    const rootDir = (await stat(root).catch(() => undefined))?.isFile() ? path.dirname(root) : root;
     const reportPath = (rel: string) => {
-      const abs = path.resolve(root, rel);
+      const abs = path.resolve(rootDir, rel);
       const fromBase = path.relative(ctx.baseDir, abs);
       return (fromBase && !fromBase.startsWith('..') && !path.isAbsolute(fromBase) ? fromBase : rel).split(path.sep).join('/');
     };
@@ -72,6 +80,7 @@ export class CodeScanner implements Scanner {
     let pendingBytes = 0;
     let pool: import('./engine/pool.js').EvaluationPool | undefined;
     let added = 0;
+    const read = { files: 0, lines: 0, bytes: 0 };
     try {
       ctx.progress(`reading ${root}`);
       for await (const f of walkSourceFiles(root, {
@@ -90,6 +99,9 @@ export class CodeScanner implements Scanner {
           if (hits.length) secretOut.push(...secrets.secretFindings(hits.map((h) => ({ ...h, path: reportPath(h.path) }))));
         }
         if (f.language === undefined) continue;
+        read.files++;
+        read.lines += lineCount(f.text);
+        read.bytes += Buffer.byteLength(f.text);
         if (!embedded) {
           files.push(f);
         } else if (pool) {
@@ -109,12 +121,14 @@ export class CodeScanner implements Scanner {
       }
       const skips = describeSkips(skipped);
       if (skips) note(skips);
+      // what the rules read, as Semgrep's "Ran N rules on M files" says it: how much of the tree was scanned
+      note(`rules ran on ${read.files.toLocaleString('en')} files (${read.lines.toLocaleString('en')} lines, ${read.bytes.toLocaleString('en')} bytes)`);
 
       if (engine.kind === 'semgrep') {
         ctx.progress(`semgrep ${engine.version} on ${files.length} files`);
         const { runSemgrep } = await import('./semgrep-cli.js');
         const ruleFiles = [...new Set(loaded.rules.map((r) => r.source.file))];
-        const r = await runSemgrep({ semgrep: engine.path, ruleFiles, root, files: files.map((f) => f.path), signal: ctx.signal, ruleIds: [...byId.keys()] });
+        const r = await runSemgrep({ semgrep: engine.path, ruleFiles, root: rootDir, files: files.map((f) => f.path), signal: ctx.signal, ruleIds: [...byId.keys()] });
         for (const p of r.problems) note(`semgrep: ${p.ruleId ? `rule ${p.ruleId}: ` : ''}${p.problem}`);
         for (const m of r.matches) yield matchToFinding(m, byId.get(m.ruleId), reportPath(m.path), 'semgrep');
         if (r.exitCode >= 2) throw new VigilError('VIGIL_ERR_SEMGREP', `semgrep stopped short (exit ${r.exitCode}); findings so far are kept, and none is marked fixed`);
@@ -156,6 +170,17 @@ export class CodeScanner implements Scanner {
     }
     yield* secretOut;
   }
+}
+
+/** Lines as editors count them: a last line without a newline counts too. */
+function lineCount(text: string): number {
+  let lines = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', start)) {
+    lines++;
+    start = i + 1;
+  }
+  return start < text.length ? lines + 1 : lines;
 }
 
 const OPTION_KEYS = ['rules', 'engine', 'include', 'exclude', 'secrets', 'includeGenerated', 'maxFileBytes'] as const;
@@ -215,15 +240,13 @@ function list(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-/** The first sentence of a message, for the finding's title. */
-function titleOf(message: string): string {
-  const one = message.replace(/\s+/g, ' ').trim();
-  const end = one.search(/[.!?](\s|$)/);
-  const first = end > 20 ? one.slice(0, end + 1) : one;
-  return first.length > 160 ? `${first.slice(0, 157)}...` : first;
-}
-
-/** A rule match as a Finding; the fingerprint ignores line numbers (rule + file + matched code). */
+/**
+ * A rule match as a Finding: built as 0.1.0 stored it (first 5 lines and 500 characters of the
+ * match, bindings of 200, the generic floor over both), then handed to the kernel's
+ * `redactStoredCodeFinding`, which takes the secret bindings out of every field and fingerprints
+ * the stored snippet (rule + file + redacted matched code; no line numbers) — the same function
+ * the ledger migration runs on 0.1.0's findings, so a re-scan finds the migrated rows.
+ */
 export function matchToFinding(m: RuleMatch, rule: CodeRule | undefined, filePath: string, engine: 'embedded' | 'semgrep'): Finding {
   const meta = rule?.metadata ?? {};
   const snippet = redactSecrets(m.snippet.split('\n').slice(0, 5).join('\n')).slice(0, 500);
@@ -232,27 +255,33 @@ export function matchToFinding(m: RuleMatch, rule: CodeRule | undefined, filePat
   const asvs = list(meta['asvs']);
   const confidence = String(meta['confidence'] ?? 'medium').toLowerCase();
   const location = { kind: 'file' as const, path: filePath, startLine: m.startLine, endLine: m.endLine, startColumn: m.startColumn, endColumn: m.endColumn, snippet };
-  return createFinding({
+  const policy = rule ? secretPolicy(rule) : undefined;
+  const asStored = createFinding({
     scanner: CODE_SCANNER_ID,
     ruleId: m.ruleId,
-    title: titleOf(m.message),
+    title: codeFindingTitle(m.message),
     severity: severityOf(rule?.severity),
     confidence: confidence === 'high' || confidence === 'low' ? confidence : 'medium',
     cwe,
     location,
     evidence: snippet,
-    remediation: m.fix ? `${m.message}\nSuggested fix: ${m.fix}` : m.message,
+    remediation: m.fix ? `${m.message}${CODE_FIX_SEPARATOR}${m.fix}` : m.message,
     references: list(meta['references']),
     tags: ['code', ...list(meta['category']).map((c) => `category:${c}`), ...list(meta['technology']).map((t) => `technology:${t}`)],
     controls: [...owasp.map((o) => `OWASP:${o}`), ...asvs.map((a) => `ASVS:${a.replace(/^V?/, 'V')}`)],
-    properties: { engine, ...(rule ? { ruleFile: rule.source.file } : {}), ...(Object.keys(m.bindings).length ? { bindings: redactBindings(m.bindings) } : {}) },
-    fingerprint: fingerprint({ scanner: CODE_SCANNER_ID, ruleId: m.ruleId, location, context: m.snippet.replace(/\s+/g, ' ').trim() }),
+    properties: { engine, ...(rule ? { ruleFile: rule.source.file } : {}), ...(Object.keys(m.bindings).length ? { bindings: floorBindings(m.bindings) } : {}) },
+    // computed by the kernel, from the redacted snippet
+    fingerprint: '',
+  });
+  return redactStoredCodeFinding(asStored, {
+    secretMetavariables: secretMetavariableNames(Object.keys(m.bindings), policy?.declared),
+    ...(policy?.text.length ? { textMetavariables: policy.text } : {}),
   });
 }
 
-function redactBindings(b: Record<string, string>): Record<string, string> {
+function floorBindings(b: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(b)) out[k] = redactSecrets(v).slice(0, 200);
+  for (const [k, v] of Object.entries(b)) out[k] = redactSecrets(v).slice(0, CODE_BINDING_CHARS);
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { redactStoredFinding } from '../model/redact-finding.js';
 import { upgradeTo0003, type StoredFindingRewrite } from './upgrade-0003.js';
 
 /** Which SQL dialect a migration writes for; the few differences are named here. */
@@ -121,24 +122,35 @@ export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REW
     // The findings table under the hash chain (checkpoint events), code findings' secrets redacted.
     '0003-chain-state': {
       async up(db: Kysely<any>) {
-        if (dialect === 'postgres') return upgradeTo0003(db, rewrite); // the migrator's transaction
+        if (dialect === 'postgres') {
+          await upgradeTo0003(db, rewrite); // inside the migrator's transaction
+          return;
+        }
         // Kysely runs SQLite migrations outside a transaction: this one is all or nothing by itself.
-        // secure_delete zeroes the space the old rows held, so no redacted secret stays in the file.
-        await sql`pragma secure_delete = on`.execute(db);
         await sql`begin immediate`.execute(db);
+        let redacted = 0;
         try {
-          await upgradeTo0003(db, rewrite);
+          ({ redacted } = await upgradeTo0003(db, rewrite));
           await sql`commit`.execute(db);
         } catch (e) {
           await sql`rollback`.execute(db).catch(() => undefined);
           throw e;
+        }
+        // The file's free space still holds the secrets 0.1.0 wrote (old row versions): rebuild it.
+        if (redacted > 0) {
+          await sql`vacuum`.execute(db);
+          await sql`pragma wal_checkpoint(truncate)`.execute(db);
         }
       },
     },
   };
 }
 
-const REWRITE: StoredFindingRewrite = (f) => f;
+/**
+ * 0.1.0 stored code findings with their secrets and fingerprinted the raw match, and fingerprinted
+ * secrets-pass findings with the secret's hash: redact, re-fingerprint.
+ */
+const REWRITE: StoredFindingRewrite = (f) => redactStoredFinding(f);
 
 /** The `prev_hash` of the first event. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -7,3 +7,4 @@ export * from './fingerprint.js';
 export * from './create.js';
 export * from './scanner.js';
 export * from './report.js';
+export * from './redact-finding.js';

@@ -281,7 +281,7 @@ describe.each(stores)('advisory store on $name', (store) => {
   });
 
   it('migrates a ledger made before the advisory store existed', async () => {
-    await exec("drop table advisory_packages; drop table advisories; delete from kysely_migration where name = '0002-advisories';");
+    await exec("drop table advisory_packages; drop table advisories; delete from kysely_migration where name >= '0002-advisories';");
     const again = await openLedger(location);
     try {
       expect(await again.advisories.count()).toBe(0);

@@ -213,3 +213,21 @@ describe('the rule pack', () => {
     }
   });
 });
+
+describe('a single file as the target', () => {
+  it("reports the file's own path (not app.js/app.js), and a folder target keeps paths relative to where vigil runs", () => {
+    const root = tree('single-file', { 'app.js': 'eval(input);\n', 'sub/deep/app.js': 'eval(input);\n', 'rules/eval.yaml': EVAL_RULE });
+    const paths = (target: string, cwd = root) => {
+      const r = vigil(['scan', 'code', target, '--rules', join(root, 'rules'), '--engine', 'embedded', '-f', 'json', '--no-ledger', '--fail-on', 'none'], { cwd });
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as JsonOut).findings.map((f) => f.location.path);
+    };
+    expect(paths('app.js')).toEqual(['app.js']);
+    expect(paths('sub/deep/app.js')).toEqual(['sub/deep/app.js']);
+    expect(paths('deep/app.js', join(root, 'sub'))).toEqual(['deep/app.js']);
+    expect(paths('sub')).toEqual(['sub/deep/app.js']);
+    expect(paths('.')).toEqual(['app.js', 'sub/deep/app.js']);
+    // from a parent folder: relative to where vigil runs, as for a folder's files
+    expect(paths(join(root, 'sub/deep/app.js'), dir)).toEqual(['single-file/sub/deep/app.js']);
+  });
+});

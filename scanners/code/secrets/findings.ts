@@ -1,15 +1,16 @@
 import { createFinding } from '../../../src/model/create.js';
 import type { Finding } from '../../../src/model/finding.js';
-import { fingerprint } from '../../../src/model/fingerprint.js';
+import { secretPassFingerprint } from '../../../src/model/redact-finding.js';
 import type { SecretHit } from './types.js';
 
 /** The `code` scanner's id; spelled here so the secrets pass does not import the scanner that runs it. */
 const SCANNER_ID = 'code';
 
 /**
- * Findings for secret hits. The fingerprint hashes rule, path and the secret's SHA-256 — no line, so
- * a secret moved within its file stays the same finding, and never the secret itself. Evidence is
- * the redacted form; the location carries no snippet (it would be the secret).
+ * Findings for secret hits. The fingerprint hashes rule, path and the secret's redacted form — no
+ * line, so a secret moved within its file stays the same finding, and nothing a guess at the secret
+ * could be checked against (see `secretPassFingerprint`). Evidence is the redacted form; the
+ * location carries no snippet (it would be the secret).
  */
 export function secretFindings(hits: readonly SecretHit[]): Finding[] {
   return hits.map((h) =>
@@ -24,7 +25,7 @@ export function secretFindings(hits: readonly SecretHit[]): Finding[] {
       evidence: h.redacted,
       remediation: h.remediation,
       tags: ['secret'],
-      fingerprint: fingerprint({ scanner: SCANNER_ID, ruleId: h.ruleId, location: { kind: 'file', path: h.path }, context: `sha256:${h.secretSha256}` }),
+      fingerprint: secretPassFingerprint(h.ruleId, h.path, h.redacted),
     }),
   );
 }

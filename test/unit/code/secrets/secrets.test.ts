@@ -10,6 +10,7 @@ import { DEFAULT_MAX_LINE_LENGTH, SECRET_RULE_IDS, scanSecrets, secretFindings, 
 import { scanText } from '../../../../scanners/code/secrets/precheck.js';
 import type { CodeLanguage, SourceFile } from '../../../../scanners/code/types.js';
 import { VigilError } from '../../../../src/errors.js';
+import { secretPassFingerprint } from '../../../../src/model/redact-finding.js';
 
 // Every key-shaped value below is assembled at test time from obviously fake parts or derived from a
 // hash, so this file holds nothing a secret scanner (vigil included) would flag.
@@ -589,16 +590,21 @@ describe('secretFindings', () => {
     expect(f!.fingerprint).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('keeps a fingerprint when the secret moves, and tells different secrets and files apart', async () => {
+  it('keeps a fingerprint when the secret moves, and tells secrets apart only by what their redacted form shows', async () => {
     const secret = key();
     const fp = async (rel: string, text: string) => secretFindings(await scanSecrets(await source(rel, text, 'typescript')))[0]!.fingerprint;
     const here = await fp('pay/b.ts', `const k = '${secret}';\n`);
     const moved = await fp('pay/b.ts', `// a\n// b\n\nexport function pay() {\n  const k = '${secret}';\n}\n`);
-    const other = await fp('pay/b.ts', `const k = '${key('another-finding')}';\n`);
+    // another secret shown the same way (same first 4 characters, same length): the fingerprint
+    // cannot tell them apart, because nothing derived from the rest of the secret goes into it
+    const alike = await fp('pay/b.ts', `const k = '${key('another-finding')}';\n`);
+    const longer = await fp('pay/b.ts', `const k = '${['sk', 'live', derived('longer', 'alnum', 30)].join('_')}';\n`);
     const elsewhere = await fp('pay/c.ts', `const k = '${secret}';\n`);
     expect(moved).toBe(here);
-    expect(other).not.toBe(here);
+    expect(alike).toBe(here);
+    expect(longer).not.toBe(here);
     expect(elsewhere).not.toBe(here);
+    expect(here).toBe(secretPassFingerprint('vigil/stripe-secret-key', 'pay/b.ts', redactedForm(secret)));
   });
 });
 

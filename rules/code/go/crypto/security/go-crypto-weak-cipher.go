@@ -41,6 +41,18 @@ func Obfuscate(key, data []byte) ([]byte, error) {
 	return out, nil
 }
 
+// ScrambleLegacy scrambles with the key the old exports were written with.
+func ScrambleLegacy(data []byte) ([]byte, error) {
+	// ruleid: go-crypto-weak-cipher
+	c, err := rc4.NewCipher([]byte("Fr4Tg7Yh2Uj9Ik5O"))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, len(data))
+	c.XORKeyStream(out, data)
+	return out, nil
+}
+
 // Seal encrypts and authenticates with AES-GCM.
 func Seal(key, plaintext []byte) ([]byte, error) {
 	// ok: go-crypto-weak-cipher

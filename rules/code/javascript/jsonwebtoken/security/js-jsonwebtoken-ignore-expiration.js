@@ -12,6 +12,11 @@ function currentUserAsync(token, cb) {
   jwt.verify(token, publicKey, { ignoreExpiration: true, algorithms: ['RS256'] }, cb);
 }
 
+function legacyUser(token) {
+  // ruleid: js-jsonwebtoken-ignore-expiration
+  return jwt.verify(token, 'Lk9Hs2Qp7Wm4Zr8X', { algorithms: ['HS256'], ignoreExpiration: true });
+}
+
 function currentUserStrict(token) {
   // ok: js-jsonwebtoken-ignore-expiration
   return jwt.verify(token, publicKey, { algorithms: ['RS256'], maxAge: '15m' });
@@ -22,4 +27,4 @@ function currentUserExplicit(token) {
   return jwt.verify(token, publicKey, { algorithms: ['RS256'], ignoreExpiration: false });
 }
 
-module.exports = { currentUser, currentUserAsync, currentUserStrict, currentUserExplicit };
+module.exports = { legacyUser, currentUser, currentUserAsync, currentUserStrict, currentUserExplicit };

@@ -13,6 +13,11 @@ function issueDebugToken(user) {
   return jwt.sign({ sub: user.id, role: user.role }, '', { algorithm: 'none' });
 }
 
+function readLegacyClaims(token) {
+  // ruleid: js-jsonwebtoken-none-algorithm
+  return jwt.verify(token, 'Nz3Bv8Cx1Qw5Er9T', { algorithms: ['HS256', 'none'] });
+}
+
 function readClaimsStrict(token) {
   // ok: js-jsonwebtoken-none-algorithm
   return jwt.verify(token, PUBLIC_KEY, { algorithms: ['RS256'] });
@@ -23,4 +28,4 @@ function issueToken(user) {
   return jwt.sign({ sub: user.id }, PRIVATE_KEY, { algorithm: 'RS256', expiresIn: '15m' });
 }
 
-module.exports = { readClaims, issueDebugToken, readClaimsStrict, issueToken };
+module.exports = { readLegacyClaims, readClaims, issueDebugToken, readClaimsStrict, issueToken };

@@ -18,6 +18,11 @@ function checkRefreshToken(token, cb) {
   jwt.verify(token, publicKey, { issuer: 'auth.example', audience: 'api' }, cb);
 }
 
+function checkInternalToken(token) {
+  // ruleid: js-jsonwebtoken-verify-missing-algorithms
+  return jwt.verify(token, 'Gt6Yh1Uj8Ik3Ol7P');
+}
+
 function authenticateStrict(req, res, next) {
   const token = (req.headers.authorization || '').replace(/^Bearer /, '');
   try {
@@ -34,4 +39,4 @@ function checkSignature(verifier, signature) {
   return verifier.verify(publicKey, signature, 'base64');
 }
 
-module.exports = { authenticate, checkRefreshToken, authenticateStrict, checkSignature };
+module.exports = { checkInternalToken, authenticate, checkRefreshToken, authenticateStrict, checkSignature };

@@ -27,4 +27,10 @@ function sealLegacyCbc(data, key) {
   return Buffer.concat([iv, cipher.update(data), cipher.final()]);
 }
 
-module.exports = { sealCardNumber, openCardNumber, sealCardNumberGcm, sealLegacyCbc };
+function sealLegacyPin(pin) {
+  // ruleid: js-node-crypto-cipher-ecb-mode
+  const cipher = crypto.createCipheriv('aes-128-ecb', 'Qm7Lp2Xw9RtY4uHc', null);
+  return Buffer.concat([cipher.update(pin, 'utf8'), cipher.final()]).toString('hex');
+}
+
+module.exports = { sealLegacyPin, sealCardNumber, openCardNumber, sealCardNumberGcm, sealLegacyCbc };

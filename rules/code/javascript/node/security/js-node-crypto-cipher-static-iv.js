@@ -15,6 +15,12 @@ function encryptToken(token) {
   return Buffer.concat([cipher.getAuthTag(), body]).toString('base64');
 }
 
+function encryptAuditLog(line) {
+  // ruleid: js-node-crypto-cipher-static-iv
+  const cipher = crypto.createCipheriv('aes-128-cbc', 'Jh5Tr8Wq2Nb6Lx3Z', Buffer.from('fedcba9876543210', 'utf8'));
+  return Buffer.concat([cipher.update(line, 'utf8'), cipher.final()]).toString('base64');
+}
+
 function encryptSsnSafely(ssn) {
   const iv = crypto.randomBytes(16);
   // ok: js-node-crypto-cipher-static-iv
@@ -28,4 +34,4 @@ function encryptTokenSafely(token) {
   return cipher;
 }
 
-module.exports = { encryptSsn, encryptToken, encryptSsnSafely, encryptTokenSafely };
+module.exports = { encryptAuditLog, encryptSsn, encryptToken, encryptSsnSafely, encryptTokenSafely };

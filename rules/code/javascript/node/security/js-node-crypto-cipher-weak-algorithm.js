@@ -31,4 +31,10 @@ function encryptAes(payload, key) {
   return { iv, body: Buffer.concat([cipher.update(payload), cipher.final()]), tag: cipher.getAuthTag() };
 }
 
-module.exports = { encryptForMainframe, obfuscateStream, decryptOldExport, encryptModern, encryptAes };
+function encryptForPartner(payload, iv) {
+  // ruleid: js-node-crypto-cipher-weak-algorithm
+  const cipher = crypto.createCipheriv('des-ede3-cbc', Buffer.from('Vb3Nq8Lr2Tw6Yz1Kp5Hd9Mx4', 'utf8'), iv);
+  return Buffer.concat([cipher.update(payload), cipher.final()]);
+}
+
+module.exports = { encryptForPartner, encryptForMainframe, obfuscateStream, decryptOldExport, encryptModern, encryptAes };

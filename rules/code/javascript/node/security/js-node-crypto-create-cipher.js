@@ -29,4 +29,10 @@ function decryptNoteSafely(data, key) {
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 }
 
-module.exports = { encryptNote, decryptNote, encryptNoteSafely, decryptNoteSafely };
+function encryptBackup(text) {
+  // ruleid: js-node-crypto-create-cipher
+  const cipher = crypto.createCipher('aes-256-cbc', 'Pw7Rn2Kx9Lm4Qz8T');
+  return Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]).toString('base64');
+}
+
+module.exports = { encryptBackup, encryptNote, decryptNote, encryptNoteSafely, decryptNoteSafely };

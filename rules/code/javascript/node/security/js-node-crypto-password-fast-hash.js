@@ -17,6 +17,12 @@ function legacyCheck(user, candidatePassword) {
   return md5.digest('hex') === user.passwordHash;
 }
 
+function seedAdmin(db) {
+  // ruleid: js-node-crypto-password-fast-hash
+  const digest = crypto.createHash('sha1').update('adminPassword-Rt8Kq2Wz').digest('hex');
+  return db.users.insert({ email: 'admin@example.test', digest });
+}
+
 async function hashPassword(password) {
   const salt = crypto.randomBytes(16);
   // ok: js-node-crypto-password-fast-hash
@@ -29,4 +35,4 @@ function fileChecksum(buffer) {
   return crypto.createHash('sha256').update(buffer).digest('hex');
 }
 
-module.exports = { registerUser, legacyCheck, hashPassword, fileChecksum };
+module.exports = { seedAdmin, registerUser, legacyCheck, hashPassword, fileChecksum };
