@@ -206,8 +206,11 @@ export function gradeHost(report: HostReport, opts: { now?: Date } = {}): GradeR
     if (!Number.isNaN(notBefore) && notBefore > now.getTime()) trustIssues.push(`${describe(c, certs)} not valid before ${c.notBefore}`);
   }
   if (leaf?.selfIssued) trustIssues.push('the leaf certificate is self-signed');
-  if (!report.chain.trusted) trustIssues.push(`chain not trusted${report.chain.trustError ? ` (${report.chain.trustError})` : ''}`);
+  // SSL Labs completes a chain through AIA and caps it at B; vigil completes it only from what it
+  // has locally. When it cannot, trust is not judged: the same cap, not T (README, TLS)
+  if (!report.chain.trusted && !report.chain.unverifiable) trustIssues.push(`chain not trusted${report.chain.trustError ? ` (${report.chain.trustError})` : ''}`);
   if (report.chain.incomplete) cap('B', 'incomplete chain: the server does not send an intermediate certificate');
+  if (report.chain.unverifiable) cap('B', 'chain cannot be completed without fetching the issuer (AIA), so trust was not judged');
 
   // --- A+ for a clean A with long HSTS
   if (grade === 'A') {

@@ -197,11 +197,23 @@ async function startTls(socket: net.Socket, ep: Endpoint): Promise<true | { ok: 
 
 /** Reads SMTP replies (multi-line `250-…` up to `250 …`) or raw bytes from a socket, with a deadline. */
 function lineReader(socket: net.Socket, timeoutMs: number) {
-  let buf = Buffer.alloc(0);
+  // What was read and not yet taken is store[head, tail). The store grows by doubling: a server
+  // sending a byte at a time must not make every packet copy all that came before (quadratic).
+  let store = Buffer.alloc(4096);
+  let head = 0;
+  let tail = 0;
   let wake: (() => void) | undefined;
   let ended: Error | undefined;
   const onData = (d: Buffer) => {
-    buf = Buffer.concat([buf, d]);
+    if (tail + d.length > store.length) {
+      const grown = Buffer.alloc(Math.max(store.length * 2, tail - head + d.length));
+      store.copy(grown, 0, head, tail);
+      tail -= head;
+      head = 0;
+      store = grown;
+    }
+    d.copy(store, tail);
+    tail += d.length;
     wake?.();
   };
   const onEnd = () => {
@@ -228,23 +240,29 @@ function lineReader(socket: net.Socket, timeoutMs: number) {
   };
   return {
     async bytes(n: number): Promise<Buffer> {
-      await until(() => buf.length >= n);
-      const out = buf.subarray(0, n);
-      buf = buf.subarray(n);
+      await until(() => tail - head >= n);
+      // bytes before `tail` are never written again (a grown store is a new buffer)
+      const out = store.subarray(head, head + n);
+      head += n;
       return out;
     },
     async reply(): Promise<string> {
       let end = -1;
+      // Lines already read are not read again when the next packet comes: a server sending a byte
+      // at a time would otherwise make each packet cost the whole reply so far (quadratic).
+      let line = 0;
       await until(() => {
-        const text = buf.toString('latin1');
-        // the last line of a reply has a space after its code
-        const m = /(^|\r\n)\d{3} [^\r\n]*\r\n/.exec(text);
-        if (m) end = m.index + m[0].length;
+        const buf = store.subarray(head, tail);
+        for (let crlf = buf.indexOf('\r\n', line); end === -1 && crlf >= 0; crlf = buf.indexOf('\r\n', line)) {
+          // the last line of a reply has a space after its code (/(^|\r\n)\d{3} [^\r\n]*\r\n/, a line at a time)
+          if (/^\d{3} [^\r\n]*$/.test(buf.toString('latin1', line, crlf))) end = crlf + 2;
+          else line = crlf + 2;
+        }
         if (buf.length > 64 * 1024) throw new Error('an SMTP reply longer than 64 KiB');
         return end !== -1;
       });
-      const text = buf.subarray(0, end).toString('latin1');
-      buf = buf.subarray(end);
+      const text = store.toString('latin1', head, head + end);
+      head += end;
       return text;
     },
     release() {

@@ -1,9 +1,9 @@
 /**
  * Probing one host: which protocol versions it accepts, which suites on each (one handshake per
  * suite, many at once), whether it picks suites by its own order, the certificate chain as sent
- * and as verified against the trust store, and HSTS when the port speaks HTTP.
+ * and as verified against the trust store (with local intermediates for a chain sent
+ * incomplete; an AIA URL is never fetched), and HSTS when the port speaks HTTP.
  */
-import { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import tls from 'node:tls';
 import { VigilError } from '../../src/errors.js';
@@ -16,6 +16,11 @@ import { certificateFacts } from './x509.js';
 export interface ProbeOptions extends Endpoint {
   /** Trust anchors for the chain verdict: the system store plus extra CAs, as PEM. */
   trust: string[];
+  /**
+   * Intermediate CA certificates (PEM) that may complete a chain the server sends incomplete.
+   * None may be self-signed: OpenSSL would take it as a trust anchor.
+   */
+  intermediates?: string[];
   /** Handshakes in flight at once for this host. */
   concurrency?: number;
   /** Ask for HTTP over the TLS connection (HSTS); default: when not STARTTLS. */
@@ -50,9 +55,12 @@ export async function probeHost(opts: ProbeOptions): Promise<HostReport> {
   if (opts.signal) setMaxListeners(0, opts.signal);
   const wantHttp = opts.http ?? !opts.starttls;
 
-  // the verdict on trust (with the store) and the chain as sent (with an empty store), offering everything
+  // the verdict on trust (with the store) and the chain as sent (with an empty store), offering everything.
+  // Intermediates in the store only link the chain: without X509_V_FLAG_PARTIAL_CHAIN, which Node
+  // does not set, OpenSSL still needs a self-signed anchor at the top.
   const all: Offer = { minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: `${EVERYTHING}:${TLS13_ALL}` };
-  const [verified, asSent] = await Promise.all([handshake(ep, { ...all, ca: opts.trust }), handshake(ep, all)]);
+  const store = opts.intermediates?.length ? [...opts.trust, ...opts.intermediates] : opts.trust;
+  const [verified, asSent] = await Promise.all([handshake(ep, { ...all, ca: store }), handshake(ep, all)]);
   if (!verified.ok) {
     // a server that takes none of a modern client's offer may still take one protocol alone; else the host cannot be checked
     if (verified.kind !== 'rejected' && verified.kind !== 'closed') throw probeError(opts, verified);
@@ -145,45 +153,30 @@ function chainFacts(opts: ProbeOptions, sent: Buffer[], built: Buffer[], verifie
     hostnameMatches = err === undefined;
     if (err) hostnameError = err.message;
   }
-  const last = certificates[certificates.length - 1];
-  // incomplete: the server sent a leaf and no intermediate, and the leaf's issuer is not a trust
-  // anchor (it had to be found elsewhere, or was not found). A chain that ends in an intermediate
-  // whose root is unknown is complete as sent: that is an untrusted root, not a missing link.
-  const leafOnly = last !== undefined && certificates.length === 1 && !last.isCA && !last.selfIssued;
-  const incomplete = leafOnly && (built.length === 1 || !isAnchor(built[1]!, opts.trust));
   // Node folds the host name check into `authorized`; the chain itself verified when that is the only error
   const trusted = verified.ok && (verified.authorized || verified.authorizationError === 'ERR_TLS_CERT_ALTNAME_INVALID');
+  // what the path took from the local store that the server should have sent: the intermediates, not
+  // the self-signed anchor at the top (the scanner keeps self-signed certificates out of `intermediates`)
+  const sentPrints = new Set(certificates.map((c) => c.fingerprint256));
+  const completedWith = built
+    .map((der) => certificateFacts(der))
+    .filter((c) => !sentPrints.has(c.fingerprint256) && !c.selfIssued)
+    .map((c) => c.subject);
+  // A leaf sent alone whose issuer is nowhere here: a missing link, not an unknown root. A chain that
+  // ends in an intermediate whose issuer is unknown is complete as sent: that is an untrusted root.
+  const last = certificates[certificates.length - 1];
+  const leafOnly = last !== undefined && certificates.length === 1 && !last.isCA && !last.selfIssued;
+  const unverifiable = !trusted && leafOnly && built.length === 1;
   return {
     certificates,
     trusted,
     ...(verified.ok && verified.authorizationError ? { trustError: verified.authorizationError } : {}),
     hostnameMatches,
     ...(hostnameError ? { hostnameError } : {}),
-    incomplete,
+    incomplete: completedWith.length > 0 || unverifiable,
+    completedWith,
+    unverifiable,
   };
-}
-
-/** Whether a certificate is one of the trust anchors (a root in the store, not an intermediate found there). */
-function isAnchor(der: Buffer, trust: string[]): boolean {
-  const facts = certificateFacts(der);
-  return facts.selfIssued && anchorPrints(trust).has(facts.fingerprint256);
-}
-
-const anchorCache = new WeakMap<string[], Set<string>>();
-function anchorPrints(trust: string[]): Set<string> {
-  let s = anchorCache.get(trust);
-  if (!s) {
-    s = new Set();
-    for (const pem of trust) {
-      try {
-        s.add(new X509Certificate(pem).fingerprint256);
-      } catch {
-        // a store entry Node cannot read is not an anchor for this check
-      }
-    }
-    anchorCache.set(trust, s);
-  }
-  return s;
 }
 
 /** GET / over the verified connection; HSTS from the answer when it is HTTP. */

@@ -1,7 +1,9 @@
+import type { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import tls from 'node:tls';
 import { VigilError } from '../../src/errors.js';
+import { redactUrlCredentials } from '../../src/util/redact.js';
 import { createFinding } from '../../src/model/create.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { Scanner, ScanContext } from '../../src/model/scanner.js';
@@ -13,7 +15,7 @@ import { checkProfile } from './mozilla.js';
 import { probeHost } from './probe.js';
 import type { GradeResult, HostReport, MozillaProfile, ProfileResult, TlsVersion } from './types.js';
 import { TLS_VERSION_LABEL } from './types.js';
-import { daysUntil, parseCertificates } from './x509.js';
+import { certificateFacts, daysUntil, parseCertificates } from './x509.js';
 
 export const TLS_SCANNER_ID = 'tls';
 
@@ -21,6 +23,11 @@ export const TLS_SCANNER_ID = 'tls';
 export interface TlsOptions {
   /** Extra trust anchors: PEM files (a private CA), on top of the system store and NODE_EXTRA_CA_CERTS. */
   ca?: string | string[];
+  /**
+   * Intermediate CA certificates (PEM files) that may complete a chain the server sends
+   * incomplete, like `openssl verify -untrusted`: they link a chain, never anchor one.
+   */
+  intermediates?: string | string[];
   /** STARTTLS before the handshake; by default from the port (25, 587 → smtp; 5432 → postgres) or a postgres:// target. */
   starttls?: 'smtp' | 'postgres' | 'none';
   /** The name sent as SNI and checked against the certificate; default the host. */
@@ -38,7 +45,7 @@ export interface TlsOptions {
   concurrency?: number;
 }
 
-const OPTION_KEYS = ['ca', 'starttls', 'servername', 'expiryHighDays', 'expiryMediumDays', 'maxValidityDays', 'profile', 'timeoutMs', 'concurrency'] as const;
+const OPTION_KEYS = ['ca', 'intermediates', 'starttls', 'servername', 'expiryHighDays', 'expiryMediumDays', 'maxValidityDays', 'profile', 'timeoutMs', 'concurrency'] as const;
 const HSTS_SIX_MONTHS = 15_552_000;
 
 /**
@@ -48,16 +55,19 @@ const HSTS_SIX_MONTHS = 15_552_000;
  */
 export class TlsScanner implements Scanner {
   readonly id = TLS_SCANNER_ID;
-  readonly version = 1;
+  // 2: a chain sent incomplete is completed from local intermediates; one that cannot be is unverifiable, not untrusted
+  readonly version = 2;
 
   async *run(target: Target, ctx: ScanContext): AsyncIterable<Finding> {
     const opts = checkOptions(ctx.options);
     const where = endpointOf(target, opts);
     const trust = await trustStore(opts, ctx.baseDir);
+    const intermediates = await localIntermediates(opts, ctx.baseDir, (n) => ctx.note?.(n));
     ctx.progress(`probing ${where.host}:${where.port}`);
     const report = await probeHost({
       ...where,
       trust,
+      intermediates,
       timeoutMs: opts.timeoutMs ?? 5000,
       concurrency: opts.concurrency ?? 24,
       signal: ctx.signal,
@@ -114,21 +124,44 @@ export function endpointOf(target: Target, opts: TlsOptions): Where {
 
 /** The system store, NODE_EXTRA_CA_CERTS (as Node itself reads it) and the CA files asked for. */
 async function trustStore(opts: TlsOptions, baseDir: string): Promise<string[]> {
-  const files = (opts.ca === undefined ? [] : Array.isArray(opts.ca) ? opts.ca : [opts.ca]).map((f) => path.resolve(baseDir, f));
+  const files = fileList(opts.ca, baseDir);
   // when vigil is given anchors it builds its own store, which would drop what Node added from the variable
   const extra = process.env['NODE_EXTRA_CA_CERTS'];
   if (extra) files.push(extra);
   const out = [...tls.rootCertificates];
-  for (const f of files) {
-    let text: Buffer;
-    try {
-      text = await readFile(f);
-    } catch {
-      throw new VigilError('VIGIL_ERR_INPUT_NOT_FOUND', 'no such CA file', { file: f });
+  for (const f of files) for (const c of await readPem(f, 'CA')) out.push(c.toString());
+  return out;
+}
+
+/**
+ * The certificates of the `intermediates` files, as PEM. A self-signed one is left out with a
+ * note: in the verifier's store it would become a trust anchor, and anchors come only from `ca`.
+ */
+async function localIntermediates(opts: TlsOptions, baseDir: string, note: (n: string) => void): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of fileList(opts.intermediates, baseDir)) {
+    for (const c of await readPem(f, 'intermediates')) {
+      const facts = certificateFacts(c);
+      if (facts.selfIssued) note(`intermediates: ${f}: "${facts.subject}" is self-signed, a root: ignored here (give roots with --ca)`);
+      else out.push(c.toString());
     }
-    for (const c of parseCertificates(text, f)) out.push(c.toString());
   }
   return out;
+}
+
+function fileList(v: string | string[] | undefined, baseDir: string): string[] {
+  return (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((f) => path.resolve(baseDir, f));
+}
+
+/** The certificates of one PEM (or DER) file; a missing file or a bad block is bad input, named by file and line. */
+async function readPem(file: string, what: 'CA' | 'intermediates'): Promise<X509Certificate[]> {
+  let text: Buffer;
+  try {
+    text = await readFile(file);
+  } catch {
+    throw new VigilError('VIGIL_ERR_INPUT_NOT_FOUND', `no such ${what} file`, { file });
+  }
+  return parseCertificates(text, file);
 }
 
 function checkOptions(raw: Readonly<Record<string, unknown>>): TlsOptions {
@@ -136,8 +169,10 @@ function checkOptions(raw: Readonly<Record<string, unknown>>): TlsOptions {
     throw new VigilError('VIGIL_ERR_CONFIG_INVALID', `tls: ${problem}`);
   };
   for (const k of Object.keys(raw)) if (!(OPTION_KEYS as readonly string[]).includes(k)) bad(`unknown option "${k}" (known: ${OPTION_KEYS.join(', ')})`);
-  const ca = raw['ca'];
-  if (ca !== undefined && !(typeof ca === 'string' || (Array.isArray(ca) && ca.every((x) => typeof x === 'string')))) bad('ca is a PEM file or a list of them');
+  for (const k of ['ca', 'intermediates']) {
+    const v = raw[k];
+    if (v !== undefined && !(typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))) bad(`${k} is a PEM file or a list of them`);
+  }
   if (raw['starttls'] !== undefined && !['smtp', 'postgres', 'none'].includes(String(raw['starttls']))) bad(`starttls "${String(raw['starttls'])}" is not smtp, postgres or none`);
   if (raw['profile'] !== undefined && !['modern', 'intermediate', 'old'].includes(String(raw['profile']))) bad(`profile "${String(raw['profile'])}" is not modern, intermediate or old`);
   if (raw['servername'] !== undefined && typeof raw['servername'] !== 'string') bad('servername is a host name');
@@ -190,9 +225,17 @@ export function findingsOf(r: HostReport, grade: GradeResult, profile: ProfileRe
       add('tls-cert-expiring', `${leaf.subject}: expires ${leaf.notAfter}, in ${Math.floor(left)} days`, { severity: high ? 'high' : 'medium', context: key, title: `Certificate expires in ${Math.floor(left)} days` });
     }
     if (leaf.selfIssued && chain.certificates.length === 1) add('tls-cert-self-signed', `${leaf.subject} is signed by its own key`, { context: key });
-    // an expired or not-yet-valid leaf is its own finding; untrusted means a path to a root could not be built
-    else if (!chain.trusted && !(left < 0 && chain.trustError === 'CERT_HAS_EXPIRED') && !(since > 0 && chain.trustError === 'CERT_NOT_YET_VALID')) add('tls-cert-untrusted', `no path to a trusted root: ${chain.trustError ?? 'unknown reason'}; chain sent: ${chain.certificates.map((c) => c.subject).join(' ← ')}`, { context: key });
-    if (chain.incomplete) add('tls-cert-incomplete-chain', `the server sent ${chain.certificates.length} certificate(s); the issuer of "${chain.certificates[chain.certificates.length - 1]!.subject}" is missing`, { context: key });
+    // an expired or not-yet-valid leaf is its own finding; untrusted means a path to a root could not be
+    // built, and unverifiable that the path could not even be looked for without fetching its next link
+    else if (!chain.trusted && !chain.unverifiable && !(left < 0 && chain.trustError === 'CERT_HAS_EXPIRED') && !(since > 0 && chain.trustError === 'CERT_NOT_YET_VALID')) add('tls-cert-untrusted', `no path to a trusted root: ${chain.trustError ?? 'unknown reason'}; chain sent: ${chain.certificates.map((c) => c.subject).join(' ← ')}${chain.completedWith.length ? `, then found locally: ${chain.completedWith.join(' ← ')}` : ''}`, { context: key });
+    if (chain.incomplete) {
+      const found = chain.completedWith.length ? `; vigil completed the chain with ${chain.completedWith.map((s) => `"${s}"`).join(' ← ')}, found locally (ca, intermediates, the system store or NODE_EXTRA_CA_CERTS)` : '';
+      add('tls-cert-incomplete-chain', `the server sent ${chain.certificates.length} certificate(s); the issuer of "${chain.certificates[chain.certificates.length - 1]!.subject}" is missing${found}`, { context: key });
+    }
+    if (chain.unverifiable) {
+      const aia = leaf.caIssuerUrls.length ? `the certificate names its issuer's download location (AIA caIssuers) ${leaf.caIssuerUrls.map(redactUrlCredentials).join(', ')}, which vigil does not fetch` : 'the certificate names no AIA caIssuers location either';
+      add('tls-cert-chain-unverifiable', `issuer "${leaf.issuer}" of "${leaf.subject}" is neither sent by the server nor among the local certificates (ca, intermediates, the system store, NODE_EXTRA_CA_CERTS); ${aia}`, { context: key });
+    }
     if (!chain.hostnameMatches) add('tls-cert-hostname-mismatch', `${r.servername} is not among ${leaf.altNames.length ? leaf.altNames.join(', ') : leaf.subject}${chain.hostnameError ? ` (${chain.hostnameError})` : ''}`, { context: key });
     for (const c of chain.certificates) {
       const rsaLike = c.keyType === 'rsa' || c.keyType === 'dsa';
@@ -271,6 +314,7 @@ function accepted(r: HostReport): string {
 
 /** The host summary in the JSON output. */
 function reportData(r: HostReport, grade: GradeResult, profile: ProfileResult): Record<string, unknown> {
+  const leaf = r.chain.certificates[0];
   return {
     host: r.host,
     port: r.port,
@@ -289,6 +333,9 @@ function reportData(r: HostReport, grade: GradeResult, profile: ProfileResult): 
       ...(r.chain.trustError ? { trustError: r.chain.trustError } : {}),
       hostnameMatches: r.chain.hostnameMatches,
       incomplete: r.chain.incomplete,
+      completedWith: r.chain.completedWith,
+      unverifiable: r.chain.unverifiable,
+      ...(r.chain.unverifiable && leaf?.caIssuerUrls.length ? { caIssuers: leaf.caIssuerUrls.map(redactUrlCredentials) } : {}),
       certificates: r.chain.certificates.map((c) => ({ subject: c.subject, issuer: c.issuer, altNames: c.altNames, notBefore: c.notBefore, notAfter: c.notAfter, key: `${c.keyType.toUpperCase()} ${c.keyBits}${c.curve ? ` ${c.curve}` : ''}`, signatureAlgorithm: c.signatureAlgorithm, fingerprint256: c.fingerprint256 })),
     },
     ...(r.http ? { http: r.http } : {}),
@@ -309,7 +356,9 @@ function reportLines(r: HostReport, grade: GradeResult, profile: ProfileResult):
     if (xs.length) lines.push(`  ${TLS_VERSION_LABEL[v]}: ${xs.join(' ')}${r.serverOrder[v] === undefined ? '' : r.serverOrder[v] ? ' (server order)' : ' (client order)'}`);
   }
   if (leaf) {
-    lines.push(`certificate ${leaf.subject}, ${leaf.keyType.toUpperCase()} ${leaf.keyBits}, ${leaf.signatureAlgorithm}, until ${leaf.notAfter.slice(0, 10)}; chain of ${r.chain.certificates.length}, ${r.chain.trusted ? 'trusted' : `not trusted (${r.chain.trustError ?? '?'})`}${r.chain.hostnameMatches ? '' : ', wrong host'}${r.chain.incomplete ? ', incomplete' : ''}`);
+    const trust = r.chain.trusted ? 'trusted' : r.chain.unverifiable ? 'trust unverifiable (issuer not sent, not found locally)' : `not trusted (${r.chain.trustError ?? '?'})`;
+    const completed = r.chain.completedWith.length ? ` (completed with ${r.chain.completedWith.length} local intermediate${r.chain.completedWith.length > 1 ? 's' : ''})` : '';
+    lines.push(`certificate ${leaf.subject}, ${leaf.keyType.toUpperCase()} ${leaf.keyBits}, ${leaf.signatureAlgorithm}, until ${leaf.notAfter.slice(0, 10)}; chain of ${r.chain.certificates.length}, ${trust}${r.chain.hostnameMatches ? '' : ', wrong host'}${r.chain.incomplete ? `, incomplete${completed}` : ''}`);
   }
   if (r.http) lines.push(`HTTP ${r.http.status}, HSTS ${r.http.hsts ?? 'none'}`);
   for (const reason of grade.reasons) lines.push(`  · ${reason}`);

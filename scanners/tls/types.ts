@@ -74,21 +74,35 @@ export interface CertificateFacts {
   isCA: boolean;
   ocspUrls: string[];
   crlUrls: string[];
+  /** Where the issuer's certificate can be downloaded (Authority Information Access, caIssuers). Read, never fetched. */
+  caIssuerUrls: string[];
 }
 
-/** The chain as the server sent it and as it was verified. */
+/**
+ * The chain as the server sent it and as it was verified. Trust is judged with what vigil has
+ * without leaving the target: the chain sent, the system store, `ca` files, NODE_EXTRA_CA_CERTS
+ * and the `intermediates` files. An AIA caIssuers URL is read and reported, never fetched.
+ */
 export interface ChainFacts {
   /** As sent, leaf first. */
   certificates: CertificateFacts[];
-  /** Whether a path to a trusted root was built (system store + extra CAs). */
+  /** Whether a path to a trusted root was built, with the local intermediates where the server left one out. */
   trusted: boolean;
   /** OpenSSL's reason when not trusted, e.g. `CERT_HAS_EXPIRED`, `SELF_SIGNED_CERT_IN_CHAIN`. */
   trustError?: string;
   /** Whether the leaf names the host (SAN, wildcards), by Node's checkServerIdentity. */
   hostnameMatches: boolean;
   hostnameError?: string;
-  /** Whether an intermediate the server should have sent is missing (trusted only with help, or not at all). */
+  /** Whether an intermediate the server should have sent is missing (found locally, or not at all). */
   incomplete: boolean;
+  /** Subjects of the intermediates vigil found locally to complete the chain, nearest the leaf first. */
+  completedWith: string[];
+  /**
+   * Incomplete, and the missing issuer is in none of the local sources: whether the chain leads
+   * to a trusted root cannot be told without fetching the issuer (AIA), which vigil never does.
+   * `trusted` is false then, but the chain is not judged untrusted.
+   */
+  unverifiable: boolean;
 }
 
 /** HSTS as an HTTPS GET of `/` saw it, when the port speaks HTTP. */

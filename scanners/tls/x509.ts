@@ -78,8 +78,9 @@ export function certificateFacts(input: Buffer | X509Certificate): CertificateFa
     signatureAlgorithm,
     selfIssued: cert.subject === cert.issuer && verifiesItself(cert),
     isCA: cert.ca,
-    ocspUrls: ocspUrls(cert.infoAccess ?? ''),
+    ocspUrls: accessUrls(cert.infoAccess ?? '', 'OCSP - URI:'),
     crlUrls,
+    caIssuerUrls: accessUrls(cert.infoAccess ?? '', 'CA Issuers - URI:'),
   };
   if (key.curve !== undefined) facts.curve = key.curve;
   if (signatureHash !== undefined) facts.signatureHash = signatureHash;
@@ -339,11 +340,13 @@ function readValue(s: string, p: number, sep: string): { value: string; next: nu
   return after < 0 ? { value: s.slice(p), next: s.length } : { value: s.slice(p, after), next: after + sep.length };
 }
 
-/** OCSP responder URIs from Node's infoAccess text (`OCSP - URI:…`, one access description a line). */
-function ocspUrls(infoAccess: string): string[] {
+/**
+ * The URIs of one access method in Node's infoAccess text, one access description a line:
+ * `OCSP - URI:…` (the OCSP responder) or `CA Issuers - URI:…` (where the issuer can be downloaded).
+ */
+function accessUrls(infoAccess: string, prefix: 'OCSP - URI:' | 'CA Issuers - URI:'): string[] {
   const urls: string[] = [];
   for (const line of infoAccess.split('\n')) {
-    const prefix = 'OCSP - URI:';
     if (line.startsWith(prefix)) urls.push(readValue(line, prefix.length, '\n').value);
   }
   return urls;

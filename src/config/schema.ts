@@ -82,6 +82,23 @@ const slaDays = { type: 'integer', minimum: 1, description: 'days' } as const;
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 
+/**
+ * The tls scanner's options that name files, checked here so a wrong value points at its line
+ * in vigil.yaml; the scanner checks the rest of its options when it runs.
+ */
+const tlsOptions = {
+  type: ['object', 'null'],
+  properties: {
+    intermediates: {
+      type: ['string', 'array'],
+      minLength: 1,
+      items: nonEmptyString,
+      minItems: 1,
+      description: 'PEM files of intermediate CA certificates that may complete a chain a server sends incomplete (never trust anchors), relative to the config file',
+    },
+  },
+} as const;
+
 const target = {
   type: 'object',
   additionalProperties: false,
@@ -106,6 +123,7 @@ const target = {
       minItems: 1,
       uniqueItems: true,
       propertyNames: scannerId,
+      properties: { tls: tlsOptions },
       additionalProperties: { type: ['object', 'null'] },
       minProperties: 1,
     },

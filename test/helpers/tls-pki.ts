@@ -33,6 +33,8 @@ export interface PkiLeaf extends PkiCert {
 
 export const OCSP_URL = 'http://ocsp.test.invalid';
 export const CRL_URL = 'http://crl.test.invalid/int.crl';
+/** Where a leaf says its issuer (the intermediate) can be downloaded: AIA caIssuers. Nothing serves it: vigil must never fetch it. */
+export const CA_ISSUERS_URL = 'http://ca.test.invalid/int.crt';
 
 const DAY = 86_400_000;
 
@@ -44,7 +46,7 @@ interface LeafSpec {
   from: number;
   to: number;
   san?: string;
-  /** AIA OCSP and CRL distribution point. */
+  /** AIA (OCSP and caIssuers) and CRL distribution point. */
   revocation?: boolean;
   md?: string;
   sigopt?: string[];
@@ -55,7 +57,7 @@ interface LeafSpec {
 const SAN = 'DNS:localhost,IP:127.0.0.1';
 const usual = { key: 'rsa2048', from: -1, to: 89, san: SAN, revocation: true } satisfies LeafSpec;
 
-/** Every leaf: signed by the intermediate with SHA-256, RSA 2048, SAN localhost + 127.0.0.1, valid from yesterday for 90 days, with OCSP and CRL URLs, unless the entry says otherwise. */
+/** Every leaf: signed by the intermediate with SHA-256, RSA 2048, SAN localhost + 127.0.0.1, valid from yesterday for 90 days, with OCSP, caIssuers and CRL URLs, unless the entry says otherwise. */
 const LEAVES = {
   good: usual,
   ec: { ...usual, key: 'p256' },
@@ -150,7 +152,7 @@ function build(dir: string): Pki {
       'subjectKeyIdentifier = hash',
       ...(spec.selfSigned ? [] : ['authorityKeyIdentifier = keyid']),
       ...(spec.san ? [`subjectAltName = ${spec.san}`] : []),
-      ...(spec.revocation ? [`authorityInfoAccess = OCSP;URI:${OCSP_URL}`, `crlDistributionPoints = URI:${CRL_URL}`] : []),
+      ...(spec.revocation ? [`authorityInfoAccess = OCSP;URI:${OCSP_URL},caIssuers;URI:${CA_ISSUERS_URL}`, `crlDistributionPoints = URI:${CRL_URL}`] : []),
     ].join('\n');
     const leaf = issue(dir, name, {
       subject: `/O=Vigil Test/CN=${spec.cn ?? 'localhost'}`,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vigilAsync } from '../helpers/cli.js';
-import { makePki, type Pki, type PkiLeaf } from '../helpers/tls-pki.js';
+import { CA_ISSUERS_URL, makePki, type Pki, type PkiLeaf } from '../helpers/tls-pki.js';
 import { freePort } from '../helpers/ports.js';
 import { nodeTlsServer, opensslServer, plainHttpServer, silentServer, type NodeServerOptions, type Running } from '../helpers/tls-servers.js';
 
@@ -27,7 +27,7 @@ interface Report {
   gradeIgnoringTrust: string;
   protocols: Record<string, boolean>;
   suites: { protocol: string; name: string; ephemeral?: { type: string; size: number } }[];
-  chain: { trusted: boolean; incomplete: boolean; hostnameMatches: boolean; certificates: { subject: string }[] };
+  chain: { trusted: boolean; incomplete: boolean; unverifiable: boolean; completedWith: string[]; caIssuers?: string[]; hostnameMatches: boolean; certificates: { subject: string }[] };
   profile: { name: string; compliant: boolean; violations: string[] };
   http?: { status: number; hsts?: string };
 }
@@ -117,12 +117,72 @@ describe('vigil scan tls against real servers on loopback', () => {
     });
   });
 
-  it('a server that does not send its intermediate: incomplete chain, not trusted', async () => {
-    await withServer(serve(pki.good, { leafOnly: true }), async (port) => {
-      const { out } = await scan(port);
-      expect(rules(out)).toEqual(['tls-cert-incomplete-chain', 'tls-cert-untrusted', 'tls-grade']);
-      expect(out.run.scanners[0]!.report!.chain).toMatchObject({ trusted: false, incomplete: true });
-      expect(out.run.scanners[0]!.report!.grade).toBe('T');
+  describe('a server that does not send its intermediate: trust judged with what vigil has locally, never by fetching the AIA URL', () => {
+    const INT = 'O=Vigil Test, CN=Vigil Test Intermediate CA';
+    /** `vigil scan tls` with exactly these flags: no --ca unless given, NODE_EXTRA_CA_CERTS as given (unset by default). */
+    async function scanWith(port: number, flags: string[], env: Record<string, string | undefined> = {}) {
+      const r = await vigilAsync(['scan', 'tls', `localhost:${port}`, '--no-ledger', '-f', 'json', '--fail-on', 'none', ...flags], { cwd: dir, env: { NODE_EXTRA_CA_CERTS: undefined, ...env } });
+      return { ...r, out: JSON.parse(r.stdout || '{}') as Out };
+    }
+    const caBundle = () => {
+      // a private PKI's CA bundle: the root and its intermediate in one file
+      const f = join(dir, 'ca-bundle.pem');
+      writeFileSync(f, pki.root.certPem + pki.intermediate.certPem);
+      return f;
+    };
+
+    // flags and environment are functions: the PKI is built in beforeAll
+    it.each<[string, boolean, () => string[], () => Record<string, string>, string[], Partial<Report['chain']>, string]>([
+      ['leaf only, the root and its intermediate in the --ca bundle', true, () => ['--ca', caBundle()], () => ({}), ['tls-cert-incomplete-chain', 'tls-grade'], { trusted: true, incomplete: true, unverifiable: false, completedWith: [INT] }, 'B'],
+      ['leaf only, root by --ca, intermediate by NODE_EXTRA_CA_CERTS', true, () => ['--ca', pki.root.cert], () => ({ NODE_EXTRA_CA_CERTS: pki.intermediate.cert }), ['tls-cert-incomplete-chain', 'tls-grade'], { trusted: true, incomplete: true, unverifiable: false, completedWith: [INT] }, 'B'],
+      ['leaf only, root by --ca, intermediate by --intermediates', true, () => ['--ca', pki.root.cert, '--intermediates', pki.intermediate.cert], () => ({}), ['tls-cert-incomplete-chain', 'tls-grade'], { trusted: true, incomplete: true, unverifiable: false, completedWith: [INT] }, 'B'],
+      ['leaf only, root by --ca, the intermediate nowhere', true, () => ['--ca', pki.root.cert], () => ({}), ['tls-cert-chain-unverifiable', 'tls-cert-incomplete-chain', 'tls-grade'], { trusted: false, incomplete: true, unverifiable: true, completedWith: [], caIssuers: [CA_ISSUERS_URL] }, 'B'],
+      // an intermediate links a chain and never anchors one: with the root unknown, the completed chain is untrusted
+      ['leaf only, intermediate by --intermediates, root unknown', true, () => ['--intermediates', pki.intermediate.cert], () => ({}), ['tls-cert-incomplete-chain', 'tls-cert-untrusted', 'tls-grade'], { trusted: false, incomplete: true, unverifiable: false, completedWith: [INT] }, 'T'],
+      ['the complete chain to an unknown root', false, () => [], () => ({}), ['tls-cert-untrusted', 'tls-grade'], { trusted: false, incomplete: false, unverifiable: false, completedWith: [] }, 'T'],
+    ])('%s', async (_name, leafOnly, flags, env, expected, chain, grade) => {
+      await withServer(serve(pki.good, { leafOnly }), async (port) => {
+        const { out, stderr } = await scanWith(port, flags(), env());
+        expect(rules(out), stderr).toEqual(expected);
+        const rep = out.run.scanners[0]!.report!;
+        expect(rep.chain).toMatchObject(chain);
+        expect(rep.chain.certificates).toHaveLength(leafOnly ? 1 : 2);
+        expect(rep.grade).toBe(grade);
+      });
+    });
+
+    it('the unverifiable finding names the AIA caIssuers URL as evidence; the grade says why it is B', async () => {
+      await withServer(serve(pki.good, { leafOnly: true }), async (port) => {
+        const { out } = await scanWith(port, ['--ca', pki.root.cert]);
+        const f = out.findings.find((x) => x.ruleId === 'tls-cert-chain-unverifiable')!;
+        expect(f.severity).toBe('medium');
+        expect(f.evidence).toContain(CA_ISSUERS_URL);
+        expect(f.evidence).toContain(`issuer "${INT}"`);
+        const rep = out.run.scanners[0]!.report!;
+        expect(rep.gradeIgnoringTrust).toBe('B');
+        expect(out.findings.find((x) => x.ruleId === 'tls-grade')!.evidence).toMatch(/chain cannot be completed without fetching the issuer \(AIA\), so trust was not judged: capped at B/);
+      });
+    });
+
+    it('a root given as an intermediate is ignored with a note: it does not become a trust anchor', async () => {
+      await withServer(serve(pki.good, { leafOnly: true }), async (port) => {
+        const { out, stderr } = await scanWith(port, ['--intermediates', pki.root.cert]);
+        expect(rules(out)).toEqual(['tls-cert-chain-unverifiable', 'tls-cert-incomplete-chain', 'tls-grade']);
+        expect(stderr).toMatch(/intermediates: .*root\.pem: "O=Vigil Test, CN=Vigil Test Root CA" is self-signed, a root: ignored here/);
+      });
+    });
+
+    it('vigil.yaml: the target\'s intermediates option, relative to the config file', async () => {
+      await withServer(serve(pki.good, { leafOnly: true }), async (port) => {
+        const sub = mkdtempSync(join(dir, 'cfg-'));
+        copyFileSync(pki.intermediate.cert, join(sub, 'int.pem'));
+        const cfg = join(sub, 'vigil.yaml');
+        writeFileSync(cfg, `version: 1\ntargets:\n  - name: h\n    kind: tls\n    host: localhost:${port}\n    scanners:\n      tls:\n        ca: ${JSON.stringify(pki.root.cert)}\n        intermediates: int.pem\n`);
+        const r = await vigilAsync(['scan', '--config', cfg, '--no-ledger', '-f', 'json', '--fail-on', 'none'], { cwd: dir, env: { NODE_EXTRA_CA_CERTS: undefined } });
+        const out = JSON.parse(r.stdout) as Out;
+        expect(rules(out), r.stderr).toEqual(['tls-cert-incomplete-chain', 'tls-grade']);
+        expect(out.run.scanners[0]!.report!).toMatchObject({ grade: 'B', chain: { trusted: true, completedWith: [INT] } });
+      });
     });
   });
 
@@ -328,6 +388,32 @@ describe('hosts that cannot be checked', () => {
         expect(by['hang']!.error).toMatch(/within 1000 ms/);
       });
     });
+  });
+
+  it('a malformed intermediates file is exit 2 naming the file and the line of the bad block, from the CLI and from vigil.yaml', async () => {
+    const bad = join(dir, 'bad-intermediates.pem');
+    writeFileSync(bad, `${pki.intermediate.certPem}# and another\n${'-----BEGIN CERTIFICATE-----'}\nnot base64 at all!\n-----END CERTIFICATE-----\n`);
+    const line = pki.intermediate.certPem.split('\n').length + 1;
+    const r = await vigilAsync(['scan', 'tls', 'localhost:1', '--intermediates', bad, '--no-ledger'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`VIGIL_ERR_CERT_INVALID: bad-intermediates.pem:${line}: certificate 2 (line ${line}): the block is not valid base64`);
+    const cfg = join(dir, 'bad-intermediates.yaml');
+    writeFileSync(cfg, `version: 1\ntargets:\n  - name: h\n    kind: tls\n    host: localhost:1\n    scanners:\n      tls: { intermediates: bad-intermediates.pem }\n`);
+    const c = await vigilAsync(['scan', '--config', cfg, '--no-ledger'], { cwd: dir });
+    expect(c.code, c.stderr).toBe(2);
+    expect(c.stderr).toContain(`bad-intermediates.pem:${line}: certificate 2 (line ${line})`);
+    // a missing file is bad input too
+    const m = await vigilAsync(['scan', 'tls', 'localhost:1', '--intermediates', join(dir, 'nope.pem'), '--no-ledger'], { cwd: dir });
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/VIGIL_ERR_INPUT_NOT_FOUND: nope\.pem: no such intermediates file/);
+  });
+
+  it('an intermediates option of the wrong type in vigil.yaml is exit 2 naming the config file\'s line', async () => {
+    const cfg = join(dir, 'wrong-intermediates.yaml');
+    writeFileSync(cfg, `version: 1\ntargets:\n  - name: h\n    kind: tls\n    host: localhost:1\n    scanners:\n      tls:\n        intermediates: 42\n`);
+    const r = await vigilAsync(['scan', '--config', cfg, '--no-ledger'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('wrong-intermediates.yaml:8:24: targets[0].scanners.tls.intermediates: must be a string or a list (got 42)');
   });
 
   it('a malformed CA file is exit 2 naming the file and the line of the bad block', async () => {

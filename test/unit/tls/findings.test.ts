@@ -28,6 +28,7 @@ function cert(over: Partial<CertificateFacts> = {}): CertificateFacts {
     isCA: false,
     ocspUrls: ['http://ocsp.example'],
     crlUrls: [],
+    caIssuerUrls: [],
     ...over,
   };
 }
@@ -43,7 +44,7 @@ function report(over: Partial<HostReport> = {}, leaf: Partial<CertificateFacts> 
     protocols: { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true },
     suites: GOOD_SUITES,
     serverOrder: { 'TLSv1.2': true },
-    chain: { certificates: [cert(leaf), cert({ subject: 'CN=Example CA', isCA: true, fingerprint256: 'CC:DD' })], trusted: true, hostnameMatches: true, incomplete: false },
+    chain: { certificates: [cert(leaf), cert({ subject: 'CN=Example CA', isCA: true, fingerprint256: 'CC:DD' })], trusted: true, hostnameMatches: true, incomplete: false, completedWith: [], unverifiable: false },
     http: { status: 200, hsts: 'max-age=63072000; includeSubDomains', hstsMaxAge: 63072000, hstsIncludeSubDomains: true },
     notes: [],
     elapsedMs: 1,
@@ -75,6 +76,28 @@ describe('tls findings from a host report', () => {
     ['expiring in 50 days', report({}, { notAfter: day(50) }), [['tls-cert-expiring', 'medium']]],
   ] as const)('%s', (_name, r, expected) => {
     expect(rules(r).sort()).toEqual([...expected].map((e) => [...e]).sort());
+  });
+
+  // the chain as the prober leaves it: trust judged with the local intermediates, the AIA URL never fetched
+  const leafAlone = (chain: Partial<HostReport['chain']>, leaf: Partial<CertificateFacts> = {}) =>
+    report({ chain: { certificates: [cert(leaf)], trusted: true, hostnameMatches: true, incomplete: false, completedWith: [], unverifiable: false, ...chain } });
+  it.each([
+    ['sent complete, unknown root', report({ chain: { ...report().chain, trusted: false, trustError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' } }), [['tls-cert-untrusted', 'high']], 'T'],
+    ['leaf alone, completed locally, trusted', leafAlone({ incomplete: true, completedWith: ['CN=Example CA'] }), [['tls-cert-incomplete-chain', 'medium']], 'B'],
+    ['leaf alone, completed locally, unknown root', leafAlone({ trusted: false, trustError: 'UNABLE_TO_GET_ISSUER_CERT', incomplete: true, completedWith: ['CN=Example CA'] }), [['tls-cert-incomplete-chain', 'medium'], ['tls-cert-untrusted', 'high']], 'T'],
+    ['leaf alone, issuer nowhere local', leafAlone({ trusted: false, trustError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', incomplete: true, unverifiable: true }), [['tls-cert-chain-unverifiable', 'medium'], ['tls-cert-incomplete-chain', 'medium']], 'B'],
+  ] as const)('chain: %s', (_name, r, expected, grade) => {
+    expect(rules(r).sort()).toEqual([...expected].map((e) => [...e]).sort());
+    expect(gradeHost(r, { now: NOW }).grade).toBe(grade);
+  });
+
+  it('the unverifiable finding names the AIA caIssuers URL, or says there is none', () => {
+    const find = (r: HostReport) => findingsOf(r, gradeHost(r, { now: NOW }), checkProfile(r, 'intermediate'), {}, NOW).find((f) => f.ruleId === 'tls-cert-chain-unverifiable')!;
+    const chain = { trusted: false, incomplete: true, unverifiable: true };
+    const withAia = find(leafAlone(chain, { caIssuerUrls: ['http://ca.example/r1.crt'] }));
+    expect(withAia.evidence).toBe('issuer "CN=Example CA" of "CN=shop.example" is neither sent by the server nor among the local certificates (ca, intermediates, the system store, NODE_EXTRA_CA_CERTS); the certificate names its issuer\'s download location (AIA caIssuers) http://ca.example/r1.crt, which vigil does not fetch');
+    expect(withAia).toMatchObject({ title: 'Chain cannot be completed without fetching the issuer (AIA)', cwe: ['CWE-295'], location: { kind: 'host', host: 'shop.example', port: 443 } });
+    expect(find(leafAlone(chain)).evidence).toMatch(/; the certificate names no AIA caIssuers location either$/);
   });
 
   it('a certificate finding is keyed by the certificate: a renewed one is a new finding, the old one fixed', () => {

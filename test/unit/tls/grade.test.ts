@@ -36,6 +36,11 @@ describe('gradeHost', () => {
     ['forward secrecy in some TLS 1.2 suites only', 'A-', 'A-', 'forward secrecy missing from TLS 1.2+ suites: AES128-GCM-SHA256: capped at A-', host({ add: [suite('TLSv1.2', 'AES128-GCM-SHA256')], hsts: 31536000 })],
     ['no AEAD suite', 'B', 'B', 'no AEAD suite (GCM, CCM, ChaCha20-Poly1305) accepted: capped at B', host({ suites: ['ECDHE-RSA-AES128-SHA256', 'ECDHE-RSA-AES256-SHA384'].map((n) => suite('TLSv1.2', n)) })],
     ['an incomplete chain', 'B', 'B', 'incomplete chain: the server does not send an intermediate certificate: capped at B', host({ chain: { incomplete: true } })],
+    ['an incomplete chain completed from local intermediates, trusted', 'B', 'B', 'incomplete chain: the server does not send an intermediate certificate: capped at B', host({ certificates: [cert()], chain: { incomplete: true, completedWith: ['CN=Example CA R1'] } })],
+    // SSL Labs would fetch the issuer (AIA) and cap at B; vigil never fetches, does not judge trust, and caps the same
+    ['a leaf sent alone whose issuer is nowhere local', 'B', 'B', 'chain cannot be completed without fetching the issuer (AIA), so trust was not judged: capped at B', host({ certificates: [cert()], chain: { trusted: false, trustError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', incomplete: true, unverifiable: true } })],
+    ['an unverifiable chain with an expired leaf is still T', 'T', 'B', 'the leaf certificate expired on 2025-01-15T00:00:00Z: T', host({ certificates: [cert({ notAfter: '2025-01-15T00:00:00Z' })], chain: { trusted: false, incomplete: true, unverifiable: true } })],
+    ['a chain completed locally up to an unknown root', 'T', 'B', 'chain not trusted (UNABLE_TO_GET_ISSUER_CERT): T', host({ certificates: [cert()], chain: { trusted: false, trustError: 'UNABLE_TO_GET_ISSUER_CERT', incomplete: true, completedWith: ['CN=Example CA R1'] } })],
     ['an MD5-signed leaf', 'F', 'F', 'MD5 signature on the leaf certificate: F', host({ leaf: { signatureAlgorithm: 'md5WithRSAEncryption', signatureHash: 'md5' } })],
     ['an expired leaf', 'T', 'A', 'the leaf certificate expired on 2025-01-15T00:00:00Z: T', host({ leaf: { notAfter: '2025-01-15T00:00:00Z' } })],
     ['a leaf not yet valid', 'T', 'A', 'the leaf certificate not valid before 2025-03-01T00:00:00Z: T', host({ leaf: { notBefore: '2025-03-01T00:00:00Z' } })],
@@ -54,6 +59,11 @@ describe('gradeHost', () => {
     expect(r.grade).toBe(grade);
     expect(r.gradeIgnoringTrust).toBe(ignoringTrust);
     if (reason) expect(r.reasons).toContain(reason);
+  });
+
+  it('an unverifiable chain is not called untrusted', () => {
+    const r = gradeHost(host({ certificates: [cert()], chain: { trusted: false, trustError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', incomplete: true, unverifiable: true } }), { now: NOW });
+    expect(r.reasons.filter((x) => x.endsWith(': T'))).toEqual([]);
   });
 
   it('lists both T and M causes, T first', () => {

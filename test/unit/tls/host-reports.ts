@@ -26,6 +26,7 @@ export function cert(over: Partial<CertificateFacts> = {}): CertificateFacts {
     isCA: false,
     ocspUrls: [],
     crlUrls: [],
+    caIssuerUrls: [],
     ...over,
   };
 }
@@ -67,7 +68,7 @@ export function hostReport(spec: Spec = {}): HostReport {
     protocols,
     suites,
     serverOrder: {},
-    chain: { certificates: spec.certificates ?? [cert(spec.leaf), INTERMEDIATE], trusted: true, hostnameMatches: true, incomplete: false, ...spec.chain },
+    chain: { certificates: spec.certificates ?? [cert(spec.leaf), INTERMEDIATE], trusted: true, hostnameMatches: true, incomplete: false, completedWith: [], unverifiable: false, ...spec.chain },
     http,
     notes: [],
     elapsedMs: 0,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { suiteInfo } from '../../../scanners/tls/cipher-suites.js';
 import { MOZILLA_PROFILES, checkProfile, loadProfiles } from '../../../scanners/tls/mozilla.js';
-import type { CertificateFacts, HostReport, MozillaProfile } from '../../../scanners/tls/types.js';
+import type { CertificateFacts, HostReport, MozillaProfile, TlsVersion } from '../../../scanners/tls/types.js';
 import { cert, hostReport, suite, TLS12, TLS13, X25519, type Spec } from './host-reports.js';
 
 const ECDSA_P256: Partial<CertificateFacts> = { keyType: 'ec', keyBits: 256, curve: 'prime256v1', signatureAlgorithm: 'ecdsa-with-SHA256' };
@@ -82,6 +82,8 @@ describe('checkProfile', () => {
     ['an expired certificate', 'intermediate', host({ leaf: { notBefore: '2024-01-01T00:00:00Z', notAfter: '2024-03-01T00:00:00Z' } }), []],
     ['the wrong host', 'intermediate', host({ chain: { hostnameMatches: false } }), []],
     ['an incomplete chain', 'intermediate', host({ chain: { incomplete: true } }), []],
+    // the profile is about the configuration; trust and chain completeness are the grade's and the findings' business
+    ['an unverifiable chain', 'intermediate', host({ chain: { trusted: false, incomplete: true, unverifiable: true } }), []],
     ['a SHA-1 leaf', 'intermediate', host({ leaf: { signatureAlgorithm: 'sha1WithRSAEncryption', signatureHash: 'sha1' } }), ['certificate signed with sha1WithRSAEncryption; the intermediate profile allows sha256WithRSAEncryption, ecdsa-with-SHA256, ecdsa-with-SHA384, ecdsa-with-SHA512']],
     ['a NULL suite', 'intermediate', host({ add: [suite('TLSv1.2', 'NULL-SHA256')] }), ['suite NULL-SHA256 accepted (TLSv1.2); not in the intermediate profile']],
     ['a NULL suite', 'old', host({ add: [suite('TLSv1.2', 'NULL-SHA256')] }), ['suite NULL-SHA256 accepted (TLSv1.2); not in the old profile']],

@@ -10,13 +10,13 @@ import { TAG, readChildren, readOid, readString, readTlv } from '../../../scanne
 import type { Tlv } from '../../../scanners/tls/der.js';
 import { certificateFacts, daysUntil, parseCertificates } from '../../../scanners/tls/x509.js';
 import type { CertificateFacts } from '../../../scanners/tls/types.js';
-import { CRL_URL, OCSP_URL, makePki } from '../../helpers/tls-pki.js';
+import { CA_ISSUERS_URL, CRL_URL, OCSP_URL, makePki } from '../../helpers/tls-pki.js';
 import type { PkiCert } from '../../helpers/tls-pki.js';
 
 const pki = makePki();
 const LOCAL = ['localhost', '127.0.0.1'];
-const REVOCATION = { ocspUrls: [OCSP_URL], crlUrls: [CRL_URL] };
-const NO_REVOCATION = { ocspUrls: [], crlUrls: [] };
+const REVOCATION = { ocspUrls: [OCSP_URL], crlUrls: [CRL_URL], caIssuerUrls: [CA_ISSUERS_URL] };
+const NO_REVOCATION = { ocspUrls: [], crlUrls: [], caIssuerUrls: [] };
 const RSA_SHA256 = { keyType: 'rsa', keyBits: 2048, signatureAlgorithm: 'sha256WithRSAEncryption', signatureHash: 'sha256' };
 const LEAF = { ...RSA_SHA256, altNames: LOCAL, selfIssued: false, isCA: false, ...REVOCATION };
 
@@ -133,7 +133,7 @@ describe('certificateFacts on certificates made here', () => {
     expect(facts.selfIssued).toBe(false);
   });
 
-  it('reads quoted subjectAltName and OCSP entries as Node escapes them', () => {
+  it('reads quoted subjectAltName, OCSP and caIssuers entries as Node escapes them', () => {
     writeFileSync(
       join(dir, 'odd.ext'),
       [
@@ -157,6 +157,7 @@ describe('certificateFacts on certificates made here', () => {
     expect(facts.altNames).toEqual(['a, DNS:forged.example', '0:0:0:0:0:0:0:1']);
     expect(facts.ocspUrls).toEqual(['http://ocsp.example/a, OCSP - URI:http://forged', 'http://ocsp2.example']);
     expect(facts.crlUrls).toEqual(['http://crl.example/a.crl', 'http://crl.example/b.crl']);
+    expect(facts.caIssuerUrls).toEqual(['http://ca.example/int.crt']);
   });
 });
 
