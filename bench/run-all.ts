@@ -5,6 +5,7 @@ import { benchAdvisories } from './advisories.js';
 import { benchCode } from './code.js';
 import { benchTls } from './tls.js';
 import { benchWeb } from './web.js';
+import { benchRegex } from './regex.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
@@ -19,3 +20,5 @@ process.stdout.write('\ntls scanner against testssl.sh and sslscan\n');
 await benchTls();
 process.stdout.write('\nweb scanner against wapiti\n');
 await benchWeb();
+process.stdout.write('\nregular expressions on target text at the 2 MiB cap (issue 10)\n');
+await benchRegex();

@@ -1,3 +1,4 @@
+import { isLineTerminator } from '../../src/util/line-terminators.js';
 import type {
   SarifArtifactLocation,
   SarifReportingDescriptor,
@@ -188,12 +189,61 @@ export function interpolate(template: string, args: readonly unknown[] | undefin
  * `text`; links to URIs keep the URI in brackets; `\[` and `\]` escapes are undone.
  */
 export function plainMessage(text: string): string {
-  return text
-    .replace(/(?<!\\)\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)/g, (_m, label: string, target: string) =>
-      /^\d+$/.test(target) ? label : `${label} (${target})`,
-    )
-    .replace(/\\([[\]])/g, '$1');
+  return replaceLinks(text).replace(/\\([[\]])/g, '$1');
 }
+
+/**
+ * `text.replace(/(?<!\\)\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)/g, …)` in one pass. The label's parts
+ * are fixed by the text (an escape or a plain character), so every `[` inside a label that
+ * failed reads to the same stop and fails too, and every target inside a target that failed runs
+ * to the same space or end: the regex rescanned those from each `[` (quadratic on `[[[[…`).
+ */
+function replaceLinks(text: string): string {
+  const n = text.length;
+  let out = '';
+  let copied = 0;
+  // the end of the last `[^)\s]*` run read, valid for any start inside it
+  let runStart = -1;
+  let runEnd = -1;
+  let i = text.indexOf('[');
+  while (i >= 0) {
+    if (i > 0 && text[i - 1] === '\\') {
+      i = text.indexOf('[', i + 1);
+      continue;
+    }
+    // the label: escapes (a backslash and any character but a line break) and characters other than `]` and `\`
+    let j = i + 1;
+    while (j < n && text[j] !== ']') {
+      if (text[j] !== '\\') j++;
+      else if (j + 1 < n && !isLineTerminator(text.charCodeAt(j + 1))) j += 2;
+      else break;
+    }
+    if (text[j] !== ']' || text[j + 1] !== '(') {
+      i = text.indexOf('[', j + 1);
+      continue;
+    }
+    const from = j + 2;
+    let k: number;
+    if (from >= runStart && from <= runEnd) k = runEnd;
+    else {
+      k = from;
+      while (k < n && text[k] !== ')' && !/\s/.test(text[k]!)) k++;
+      runStart = from;
+      runEnd = k;
+    }
+    if (text[k] !== ')') {
+      i = text.indexOf('[', j + 1);
+      continue;
+    }
+    const label = text.slice(i + 1, j);
+    const target = text.slice(from, k);
+    out += text.slice(copied, i) + (/^\d+$/.test(target) ? label : `${label} (${target})`);
+    copied = k + 1;
+    i = text.indexOf('[', k + 1);
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
 
 /**
  * The artifact location a physical location means: itself when it has a `uri`, else the

@@ -6,6 +6,7 @@
  * exchange is yielded once, with how it was found; limits (depth, pages, time, abort) end the
  * crawl quietly and per-URL failures go to `onError`, so one bad page never stops a scan.
  */
+import { cutFromLastLine, lastLineTerminator } from '../../src/util/line-terminators.js';
 import { extractForms, extractLinks, extractMetaRefresh, extractScripts, looksLikeHtml } from './html.js';
 import type { HtmlField, HtmlForm } from './html.js';
 import type { Exchange, HttpClient, WebRequest } from './types.js';
@@ -335,18 +336,23 @@ export function sampleValue(f: HtmlField): string {
 export function robotsSeeds(text: string, origin: string): Array<{ url: string; sitemap: boolean }> {
   const out: Array<{ url: string; sitemap: boolean }> = [];
   for (const rawLine of text.split(/\r?\n|\r/)) {
-    const line = rawLine.replace(/#.*$/, '').trim();
-    const m = /^(allow|disallow|sitemap)\s*:\s*(.*)$/i.exec(line);
-    if (!m?.[1] || m[2] === undefined) continue;
+    if (rawLine === '') continue;
+    // `.replace(/#.*$/, '')` and `/^(allow|disallow|sitemap)\s*:\s*(.*)$/i`, without their
+    // backtracking: `.*$` cannot cross the U+2028/U+2029 a line may still hold (see line-terminators.ts)
+    const line = cutFromLastLine(rawLine, ['#']).trim();
+    const m = /^(allow|disallow|sitemap)\s*:\s*/i.exec(line);
+    if (!m?.[1]) continue;
+    const rest = line.slice(m[0].length);
+    if (lastLineTerminator(rest) >= 0) continue;
     const field = m[1].toLowerCase();
-    let value = m[2].trim();
+    let value = rest.trim();
     if (field === 'sitemap') {
       const u = normalizeUrl(value, `${origin}/`);
       if (u) out.push({ url: u, sitemap: true });
       continue;
     }
     // `*` and `$` are patterns, not path characters: the part before them is still a real path
-    value = value.replace(/[*$].*$/, '');
+    value = cutFromLastLine(value, ['*', '$']);
     if (!value.startsWith('/')) continue;
     const u = normalizeUrl(value, `${origin}/`);
     if (u) out.push({ url: u, sitemap: false });
@@ -354,14 +360,46 @@ export function robotsSeeds(text: string, origin: string): Array<{ url: string; 
   return out;
 }
 
-/** The `<loc>` URLs of a sitemap, and whether it is a sitemap index (its locs are sitemaps). */
+const LOC_OPEN = /<(?:\w+:)?loc\s*>/gi;
+const LOC_PARTS = { space: /\s*/y, cdataOpen: /<!\[CDATA\[/iy, cdataClose: /\]\]>/y, close: /<\/(?:\w+:)?loc\s*>/iy };
+
+/**
+ * The `<loc>` URLs of a sitemap, and whether it is a sitemap index (its locs are sitemaps). Each
+ * loc is what `/<(?:\w+:)?loc\s*>\s*(?:<!\[CDATA\[)?\s*([^<\]]*?)\s*(?:\]\]>)?\s*<\/(?:\w+:)?loc\s*>/gi`
+ * captures, read part by part: in that regex five parts could share one run of spaces, and a
+ * `<loc>` followed by spaces and no `</loc>` tried every way to share them (degree 5).
+ */
 export function sitemapLocs(xml: string): { locs: string[]; index: boolean } {
   const index = /<(?:\w+:)?sitemapindex[\s>]/i.test(xml);
   const locs: string[] = [];
-  const re = /<(?:\w+:)?loc\s*>\s*(?:<!\[CDATA\[)?\s*([^<\]]*?)\s*(?:\]\]>)?\s*<\/(?:\w+:)?loc\s*>/gi;
-  for (let m = re.exec(xml); m; m = re.exec(xml)) {
-    const v = (m[1] ?? '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'");
+  const open = new RegExp(LOC_OPEN.source, LOC_OPEN.flags);
+  for (let m = open.exec(xml); m; m = open.exec(xml)) {
+    const loc = locAt(xml, m.index + m[0].length);
+    if (loc === undefined) {
+      open.lastIndex = m.index + 1;
+      continue;
+    }
+    open.lastIndex = loc.end;
+    const v = loc.value.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'");
     if (v) locs.push(v);
   }
   return { locs, index };
+}
+
+/** The value of a loc whose start tag ends at `i` and where its match ends, or undefined when no `</loc>` closes it as the regex wants. */
+function locAt(xml: string, i: number): { value: string; end: number } | undefined {
+  const take = (re: RegExp, at: number): number => {
+    re.lastIndex = at;
+    return re.exec(xml) ? re.lastIndex : at;
+  };
+  const valueStart = take(LOC_PARTS.space, take(LOC_PARTS.cdataOpen, take(LOC_PARTS.space, i)));
+  // the value holds neither `<` nor `]`: it ends at the first of them, less its trailing spaces
+  let stop = valueStart;
+  while (stop < xml.length && xml[stop] !== '<' && xml[stop] !== ']') stop++;
+  let valueEnd = stop;
+  while (valueEnd > valueStart && /\s/.test(xml[valueEnd - 1]!)) valueEnd--;
+  const closeAt = take(LOC_PARTS.space, take(LOC_PARTS.cdataClose, stop));
+  const end = take(LOC_PARTS.close, closeAt);
+  if (end === closeAt) return undefined;
+  return { value: xml.slice(valueStart, valueEnd), end };
 }

@@ -89,7 +89,33 @@ export function decodeEntities(s: string): string {
 }
 
 function isNameStart(c: string | undefined): boolean {
-  return c !== undefined && /[A-Za-z]/.test(c);
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0) | 0x20;
+  return code >= 0x61 && code <= 0x7a;
+}
+
+/** `\s` of a regex, by UTF-16 unit: the tokenizer reads a character at a time without a regex per character. */
+export function isSpaceCode(c: number): boolean {
+  return (
+    c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+const SLASH = 0x2f;
+const GT = 0x3e;
+const EQ = 0x3d;
+
+/** The end tag that closes a raw-text element, one regex per RAW_TEXT name (not one per element of a page). */
+const closeTagRes = new Map<string, RegExp>();
+
+function closeTagRe(name: string): RegExp {
+  let re = closeTagRes.get(name);
+  if (!re) {
+    re = new RegExp(`</${name}(?=[\\s/>]|$)`, 'ig');
+    closeTagRes.set(name, re);
+  }
+  return re;
 }
 
 /** Tokenizes HTML into start tags, end tags and comments; text between tags is skipped. */
@@ -129,11 +155,12 @@ export function tokenize(html: string): HtmlToken[] {
       continue;
     }
     const tag = readStartTag(html, lt);
+    out.push(tag);
     i = tag.end;
     let endTag: HtmlToken | undefined;
     if (RAW_TEXT.has(tag.name)) {
       // raw text runs to the matching end tag: markup inside a script is not markup
-      const closeRe = new RegExp(`</${tag.name}(?=[\\s/>]|$)`, 'ig');
+      const closeRe = closeTagRe(tag.name);
       closeRe.lastIndex = tag.end;
       const cm = closeRe.exec(html);
       const stop = cm ? cm.index : n;
@@ -146,34 +173,34 @@ export function tokenize(html: string): HtmlToken[] {
         i = n;
       }
     }
-    out.push({ kind: 'tag', ...tag });
     if (endTag) out.push(endTag);
   }
   return out;
 }
 
-function readStartTag(html: string, lt: number): HtmlTag {
+/** The start tag whose `<` is at `lt` (a letter follows it), read as tokenize reads it. */
+export function readStartTag(html: string, lt: number): { kind: 'tag' } & HtmlTag {
   const n = html.length;
   let i = lt + 1;
-  let name = '';
-  while (i < n && !/[\s/>]/.test(html[i] as string)) name += html[i++];
+  while (i < n && !isSpaceCode(html.charCodeAt(i)) && html.charCodeAt(i) !== SLASH && html.charCodeAt(i) !== GT) i++;
+  const name = html.slice(lt + 1, i);
   const attrs: Record<string, string> = {};
   for (;;) {
-    while (i < n && /[\s/]/.test(html[i] as string)) i++;
+    while (i < n && (isSpaceCode(html.charCodeAt(i)) || html.charCodeAt(i) === SLASH)) i++;
     if (i >= n) break;
-    if (html[i] === '>') {
+    if (html.charCodeAt(i) === GT) {
       i++;
       break;
     }
-    let an = '';
     // a stray `=` or quote may start a name: browsers keep it, so do we
-    an += html[i++];
-    while (i < n && !/[\s/>=]/.test(html[i] as string)) an += html[i++];
-    while (i < n && /\s/.test(html[i] as string)) i++;
+    const nameStart = i++;
+    while (i < n && !isAttrNameEnd(html.charCodeAt(i))) i++;
+    const an = html.slice(nameStart, i);
+    while (i < n && isSpaceCode(html.charCodeAt(i))) i++;
     let value = '';
-    if (html[i] === '=') {
+    if (html.charCodeAt(i) === EQ) {
       i++;
-      while (i < n && /\s/.test(html[i] as string)) i++;
+      while (i < n && isSpaceCode(html.charCodeAt(i))) i++;
       const q = html[i];
       if (q === '"' || q === "'") {
         const close = html.indexOf(q, i + 1);
@@ -182,14 +209,18 @@ function readStartTag(html: string, lt: number): HtmlTag {
         i = close < 0 ? n : close + 1;
       } else {
         const start = i;
-        while (i < n && !/[\s>]/.test(html[i] as string)) i++;
+        while (i < n && !isSpaceCode(html.charCodeAt(i)) && html.charCodeAt(i) !== GT) i++;
         value = html.slice(start, i);
       }
     }
     const key = an.toLowerCase();
     if (!(key in attrs)) attrs[key] = decodeEntities(value);
   }
-  return { name: name.toLowerCase(), attrs, start: lt, end: Math.min(i, n) };
+  return { kind: 'tag', name: name.toLowerCase(), attrs, start: lt, end: Math.min(i, n) };
+}
+
+function isAttrNameEnd(c: number): boolean {
+  return isSpaceCode(c) || c === SLASH || c === GT || c === EQ;
 }
 
 /** Resolves a reference against a base; undefined for unparsable or non-fetchable schemes. */
@@ -368,8 +399,7 @@ export function extractMetaRefresh(html: string, baseUrl: string): string | unde
   for (const t of tokens) {
     if (t.kind !== 'tag' || t.name !== 'meta') continue;
     if ((t.attrs['http-equiv'] ?? '').toLowerCase() !== 'refresh') continue;
-    const m = /^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)$/i.exec(t.attrs.content ?? '');
-    let target = (m?.[1] ?? '').trim();
+    let target = refreshUrlPart(t.attrs.content ?? '').trim();
     if (target === '') continue;
     if ((target.startsWith('"') || target.startsWith("'")) && target.length > 1) {
       const q = target[0] as string;
@@ -379,6 +409,26 @@ export function extractMetaRefresh(html: string, baseUrl: string): string | unde
     return resolveUrl(target, baseOf(tokens, baseUrl));
   }
   return undefined;
+}
+
+/** The parts of a refresh's content before its URL, in order (see refreshUrlPart). */
+const REFRESH_PARTS = [/\s*/y, /[\d.]*/y, /\s*/y, /[;,]?/y, /\s*/y, /(?:url\s*=\s*)?/iy];
+
+/**
+ * What `/^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)$/i` captures in a refresh's content ('' when it
+ * does not match), stage by stage. Five of its parts can take the same whitespace, so a value of
+ * spaces and a line break made the regex try every way to share them out: polynomial of degree 5.
+ * Each part taking all it can is what the regex's first try does, and when the rest then holds a
+ * line break (which `.` cannot take) no other sharing can do better, so one pass gives its answer.
+ */
+export function refreshUrlPart(content: string): string {
+  let i = 0;
+  for (const part of REFRESH_PARTS) {
+    part.lastIndex = i;
+    i += part.exec(content)?.[0].length ?? 0;
+  }
+  const rest = content.slice(i);
+  return /[\n\r\u2028\u2029]/.test(rest) ? '' : rest;
 }
 
 /** The text of every HTML comment, in order. */

@@ -55,7 +55,9 @@ export class WebRequestError extends Error {
 }
 
 export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (compatible; vigil-web-scanner/0.1)';
-const DEFAULTS = { rps: 10, concurrency: 4, timeoutMs: 10_000, maxBodyBytes: 2 * 1024 * 1024, maxRedirects: 5 };
+/** The default body limit (after decompression): the most text of a response any rule reads. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const DEFAULTS = { rps: 10, concurrency: 4, timeoutMs: 10_000, maxBodyBytes: MAX_BODY_BYTES, maxRedirects: 5 };
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Creates a client bound to `opts.origin`. */

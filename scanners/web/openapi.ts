@@ -124,7 +124,10 @@ function basePathOf(doc: Doc, specBase: string): string {
   else {
     const server = doc.servers?.[0];
     if (server?.url) {
-      raw = server.url.replace(/\{([^}]+)\}/g, (_m, name: string) => server.variables?.[name]?.default ?? '');
+      // `{name}` needs a `}` after it: replacing only up to the last one gives the same result
+      // without rescanning to the end from every `{` of an unclosed `{{{{…`
+      const cut = server.url.lastIndexOf('}') + 1;
+      raw = server.url.slice(0, cut).replace(/\{([^}]+)\}/g, (_m, name: string) => server.variables?.[name]?.default ?? '') + server.url.slice(cut);
     }
   }
   let pathname: string;
@@ -134,7 +137,10 @@ function basePathOf(doc: Doc, specBase: string): string {
   } catch {
     pathname = '/';
   }
-  return pathname.replace(/\/+$/, '');
+  // not `.replace(/\/+$/, '')`, which tries every slash of `////…/x` and scans to the x each time
+  let end = pathname.length;
+  while (end > 0 && pathname[end - 1] === '/') end--;
+  return pathname.slice(0, end);
 }
 
 function mergeParams(pathLevel: Param[] | undefined, opLevel: Param[] | undefined): Param[] {

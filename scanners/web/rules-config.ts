@@ -45,11 +45,11 @@ export function parseRulesConfig(text: string, file: string): RulesConfig {
     const trimmed = raw.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     // tabs are the format; runs of spaces are accepted too, since editors and web pages often turn tabs into spaces
-    const m = /^(\S+)[\t ]+(\S+)(?:[\t ]+(.*))?$/.exec(trimmed);
+    const m = splitRuleLine(trimmed);
     if (!m) return bad(`line "${trimmed}" has no action`);
-    const id = m[1]!;
-    const action = m[2]!.toUpperCase();
-    const rest = (m[3] ?? '').trim();
+    const id = m.id;
+    const action = m.action.toUpperCase();
+    const rest = m.rest.trim();
     if (action === 'OUTOFSCOPE') {
       if (!/^(?:\d+|\*)$/.test(id)) bad(`"${id}" is not a plugin id or *`);
       // the regex is the rest of the line; only a tab separates it, so a regex may contain spaces
@@ -64,10 +64,25 @@ export function parseRulesConfig(text: string, file: string): RulesConfig {
       return;
     }
     if (!/^\d+$/.test(id)) bad(`"${id}" is not a plugin id (a number such as 10020)`);
-    if (!(RULE_ACTIONS as readonly string[]).includes(action)) bad(`"${m[2]}" is not IGNORE, INFO, WARN, FAIL or OUTOFSCOPE`);
+    if (!(RULE_ACTIONS as readonly string[]).includes(action)) bad(`"${m.action}" is not IGNORE, INFO, WARN, FAIL or OUTOFSCOPE`);
     actions.set(id, action as RuleAction);
   });
   return { actions, outOfScope };
+}
+
+/**
+ * A trimmed line as `/^(\S+)[\t ]+(\S+)(?:[\t ]+(.*))?$/` reads it, without that regex's
+ * backtracking: when the rest holds a line break `.` cannot take (a lone CR), the regex tried
+ * every split of the blanks before it, each scanning to the break (quadratic in the blanks).
+ */
+export function splitRuleLine(line: string): { id: string; action: string; rest: string } | undefined {
+  const head = /^(\S+)[\t ]+(\S+)/.exec(line);
+  if (!head) return undefined;
+  const after = line.slice(head[0].length);
+  const blanks = /^[\t ]*/.exec(after)![0].length;
+  // after the action: nothing, or blanks and a rest without line breaks
+  if (after !== '' && (blanks === 0 || /[\n\r\u2028\u2029]/.test(after.slice(blanks)))) return undefined;
+  return { id: head[1]!, action: head[2]!, rest: after.slice(blanks) };
 }
 
 /** The alert's ZAP risk: its own override, else the catalogue's, else Low. */

@@ -4,7 +4,7 @@ import { VigilError } from '../errors.js';
 import { normalisePath, type Location } from '../model/location.js';
 import type { ReportedFinding } from '../model/report.js';
 import { maxInputBytes, readTextInput } from '../util/read-input.js';
-import { globToRegExp } from './glob.js';
+import { matchesGlob } from './glob.js';
 
 /** The default name of the suppression file, looked up beside the config. */
 export const SUPPRESSION_FILE = '.vigilignore.yaml';
@@ -191,7 +191,7 @@ export function suppressionMatches(s: Suppression, f: ReportedFinding): boolean 
     const path = filePathOf(f.location);
     if (path === undefined) return false;
     const normalised = normalisePath(path);
-    if (!s.paths.some((g) => globToRegExp(g).test(normalised))) return false;
+    if (!s.paths.some((g) => matchesGlob(normalised, g))) return false;
   }
   return true;
 }

@@ -1,5 +1,6 @@
 import { PackageURL } from 'packageurl-js';
 import { JsonLocator, parseJsonText } from '../util/json-source.js';
+import { cutFromLastLine } from '../util/line-terminators.js';
 import type { ReportedFinding } from '../model/report.js';
 import { maxInputBytes, readTextInput } from '../util/read-input.js';
 
@@ -202,7 +203,8 @@ export function purlCovers(product: string, purl: string): boolean {
   const a = parsePurl(product);
   const b = parsePurl(purl);
   if (!a || !b) {
-    const strip = (x: string) => x.trim().replace(/[?#].*$/, '');
+    // x.trim().replace(/[?#].*$/, ''), without rescanning to a line break from every `?` before it
+    const strip = (x: string) => cutFromLastLine(x.trim(), ['?', '#']);
     const pa = strip(product);
     const pb = strip(purl);
     return pa === pb || (!pa.includes('@', pa.lastIndexOf('/') + 1) && pb.startsWith(`${pa}@`));

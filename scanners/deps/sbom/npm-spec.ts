@@ -3,6 +3,7 @@
  * vocabulary of package.json specs: semver ranges and tags come from a registry; git URLs,
  * `user/repo` shorthands, `file:`/`link:`/`portal:` paths and tarball URLs do not.
  */
+import { lastLineTerminator, lineEnd } from '../../../src/util/line-terminators.js';
 
 /** git in any of npm's spellings: `git+https:`, `git:`, `ssh:`, `github:`, `….git#ref`. */
 export function isGitSpec(spec: string): boolean {
@@ -25,7 +26,45 @@ export function isGithubShorthand(spec: string): boolean {
  * rarely does.
  */
 export function isNpmRegistryTarball(url: string): boolean {
-  return /^https?:\/\/[^/]+\/(?:.*\/)?-\/[^/]+\.tgz(?:[?#].*)?$/i.test(url);
+  // what /^https?:\/\/[^/]+\/(?:.*\/)?-\/[^/]+\.tgz(?:[?#].*)?$/i says, read part by part: with a
+  // line break in the URL (which `.` cannot take) that regex tried every `.tgz` of the last
+  // segment and scanned to the break from each (quadratic in a lockfile's `resolved` string)
+  const scheme = /^https?:\/\//i.exec(url);
+  if (!scheme) return false;
+  const hostEnd = url.indexOf('/', scheme[0].length);
+  if (hostEnd <= scheme[0].length) return false;
+  const path = hostEnd + 1;
+  const lastBreak = lastLineTerminator(url);
+  /** `-/`, a file name ending in `.tgz`, then nothing or a query/fragment without line breaks. */
+  const tarballAt = (dash: number): boolean => {
+    if (!url.startsWith('-/', dash)) return false;
+    const name = dash + 2;
+    let segmentEnd = url.indexOf('/', name);
+    if (segmentEnd < 0) segmentEnd = url.length;
+    // within this segment only: a search to the end of the URL from every `-/` would be quadratic again
+    for (let dot = name + 1; dot + 4 <= segmentEnd; dot++) {
+      if (url[dot] !== '.' || !asciiEqualsIgnoreCase(url, dot + 1, 'tgz')) continue;
+      const after = dot + 4;
+      if (after === url.length || ((url[after] === '?' || url[after] === '#') && lastBreak < after)) return true;
+    }
+    return false;
+  };
+  if (tarballAt(path)) return true;
+  // `(?:.*\/)?`: any slash the path reaches before a line break
+  const firstBreak = lineEnd(url, path);
+  for (let slash = url.indexOf('/', path); slash >= 0 && slash < firstBreak; slash = url.indexOf('/', slash + 1)) {
+    if (tarballAt(slash + 1)) return true;
+  }
+  return false;
+}
+
+/** `s` at `at` spells `lower` (lower-case ASCII letters) in any case, as a regex's `i` flag reads ASCII. */
+function asciiEqualsIgnoreCase(s: string, at: number, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    const c = s.charCodeAt(at + k);
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /** Whether a package.json-style spec (`^1.2.0`, `npm:real@^1`, `file:../x`, `git+ssh://…`) resolves through a registry. */

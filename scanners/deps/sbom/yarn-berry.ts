@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { parseSyml } from '@yarnpkg/parsers';
 import { VigilError } from '../../../src/errors.js';
+import { cutFromLastLine } from '../../../src/util/line-terminators.js';
 import type { DependencyGraph } from '../model.js';
 import { LockGraph, type LockPackage } from './graph.js';
 import { entryKeyLines } from './lockfile-lines.js';
@@ -56,7 +57,8 @@ export async function readBerryLock(text: string, src: YarnSource): Promise<Depe
     byLocator.set(resolution, entry);
     for (const d of key.split(/,\s*/)) {
       byDescriptor.set(d, entry);
-      const bare = d.replace(/::.*$/, '');
+      // d.replace(/::.*$/, ''), without rescanning to a line break from every `::` before it
+      const bare = cutFromLastLine(d, ['::']);
       if (!byBareDescriptor.has(bare)) byBareDescriptor.set(bare, entry);
     }
   }

@@ -8,15 +8,24 @@
  */
 import { VigilError } from '../../../src/errors.js';
 import type { ActiveRule, AttackPoint, HttpClient, WebAlert } from '../types.js';
-import { type Sent, attackAlert, firstMatch, sendAttack } from './shared.js';
+import { regexFinder, sameRun, type Finder } from '../text-match.js';
+import { type Sent, attackAlert, sendAttack } from './shared.js';
 
 const ID = '90020';
 
-const PASSWD = /root:[^:\r\n]*:0:0:/;
-const ID_OUT = /uid=\d+\([^)\r\n]*\)\s+gid=\d+/;
-const WIN_INI = /\[fonts\]|\[extensions\]/i;
+const PASSWD = regexFinder(/root:[^:\r\n]*:0:0:/);
+/**
+ * `/uid=\d+\([^)\r\n]*\)\s+gid=\d+/`: the group list runs to the first `)` or line break, and a
+ * later start before that place runs to it too, so a start that fails skips them (the regex would
+ * rescan the line from each: quadratic on `uid=1(uid=1(…`).
+ */
+const ID_OUT = sameRun(/uid=\d+\(/g, /[^)\r\n]*\)\s+gid=\d+/y, (c) => c !== 0x29 && c !== 0x0d && c !== 0x0a);
+const WIN_INI = regexFinder(/\[fonts\]|\[extensions\]/i);
 
-const OUTPUT_PAYLOADS: ReadonlyArray<{ suffix: string; evidence: RegExp }> = [
+/** The output each payload looks for (exported for tests). */
+export const COMMAND_OUTPUT = { passwd: PASSWD, id: ID_OUT, winIni: WIN_INI };
+
+const OUTPUT_PAYLOADS: ReadonlyArray<{ suffix: string; evidence: Finder }> = [
   { suffix: ';cat /etc/passwd', evidence: PASSWD },
   { suffix: '|cat /etc/passwd', evidence: PASSWD },
   { suffix: '&cat /etc/passwd', evidence: PASSWD },
@@ -59,11 +68,11 @@ async function run(point: AttackPoint, client: HttpClient, delay: number, budget
   const base = await sendAttack(client, point, point.value, {}, signal);
   if (!base) return [];
   for (const { suffix, evidence } of OUTPUT_PAYLOADS) {
-    if (evidence.test(base.res.body)) continue;
+    if (evidence(base.res.body)) continue;
     const payload = point.value + suffix;
     const sent = await sendAttack(client, point, payload, {}, signal);
     if (!sent) continue;
-    const found = firstMatch(evidence, sent.res.body);
+    const found = evidence(sent.res.body)?.text;
     if (found !== undefined) return [attackAlert(ID, point, sent, payload, found, 'The output of the injected command is in the response.')];
   }
   return timeBased(point, client, base, delay, budget, signal);

@@ -6,17 +6,61 @@
  * twice with different conditions (so a page that merely changes is not taken for one).
  */
 import type { ActiveRule, AttackPoint, HttpClient, WebAlert } from '../types.js';
-import { type Sent, attackAlert, firstMatch, sendAttack, similarity, stripReflections } from './shared.js';
+import { leftmost, regexFinder, sameLine, type Finder } from '../text-match.js';
+import { type Sent, attackAlert, sendAttack, similarity, stripReflections } from './shared.js';
 
 const ID = '40018';
 
-/** Error messages by database engine (the texts the drivers and engines print). */
-export const SQL_ERRORS: ReadonlyArray<{ db: string; re: RegExp }> = [
-  { db: 'SQLite', re: /SQLITE_ERROR|SqliteError|SQLite\/JDBCDriver|SQLite\.Exception|System\.Data\.SQLite\.SQLiteException|Warning.*\bsqlite_|sqlite3\.OperationalError|unrecognized token: "[^"\n]*"|near "[^"\n]*": syntax error|SQL logic error/i },
-  { db: 'MySQL', re: /You have an error in your SQL syntax|check the manual that (?:corresponds|fits) to your (?:MySQL|MariaDB) server version|Warning.*\bmysqli?_|MySqlException|MySqlClient\.|com\.mysql\.jdbc|valid MySQL result|Unknown column '[^'\n]+' in '[^'\n]+'/i },
-  { db: 'PostgreSQL', re: /PostgreSQL.{0,40}ERROR|Warning.*\bpg_|valid PostgreSQL result|Npgsql\.|PG::SyntaxError|org\.postgresql\.util\.PSQLException|ERROR:\s+syntax error at or near|unterminated quoted string at or near/i },
-  { db: 'Microsoft SQL Server', re: /Unclosed quotation mark after the character string|Incorrect syntax near|System\.Data\.SqlClient\.SqlException|Microsoft\.Data\.SqlClient|com\.microsoft\.sqlserver\.jdbc|\bODBC SQL Server Driver|Microsoft OLE DB Provider for SQL Server|Warning.*\bmssql_|\bSQL Server[^<"\n]{0,40}Driver/i },
-  { db: 'Oracle', re: /\bORA-\d{5}\b|Oracle error|Oracle.{0,40}Driver|Warning.*\boci_|Warning.*\bora_|quoted string not properly terminated|oracle\.jdbc/i },
+/**
+ * `Warning.*\b<end>` (case-insensitive), the drivers' PHP warnings: the greedy `.*` would rescan
+ * the rest of the line at every "Warning" that fails (quadratic on a line of them); sameLine
+ * gives the same match in one pass. No other alternative of these patterns starts with a W, so
+ * splitting them off keeps the leftmost match.
+ */
+const warning = (...ends: string[]): Finder => sameLine(/Warning/gi, new RegExp(ends.map((e) => String.raw`.*\b${e}`).join('|'), 'iy'));
+
+/** Error messages by database engine (the texts the drivers and engines print); each finder's comment is the regex it matches as. */
+export const SQL_ERRORS: ReadonlyArray<{ db: string; find: Finder }> = [
+  {
+    db: 'SQLite',
+    // /SQLITE_ERROR|SqliteError|SQLite\/JDBCDriver|SQLite\.Exception|System\.Data\.SQLite\.SQLiteException|Warning.*\bsqlite_|sqlite3\.OperationalError|unrecognized token: "[^"\n]*"|near "[^"\n]*": syntax error|SQL logic error/i
+    find: leftmost(
+      regexFinder(/SQLITE_ERROR|SqliteError|SQLite\/JDBCDriver|SQLite\.Exception|System\.Data\.SQLite\.SQLiteException|sqlite3\.OperationalError|unrecognized token: "[^"\n]*"|near "[^"\n]*": syntax error|SQL logic error/i),
+      warning('sqlite_'),
+    ),
+  },
+  {
+    db: 'MySQL',
+    // /You have an error in your SQL syntax|check the manual that (?:corresponds|fits) to your (?:MySQL|MariaDB) server version|Warning.*\bmysqli?_|MySqlException|MySqlClient\.|com\.mysql\.jdbc|valid MySQL result|Unknown column '[^'\n]+' in '[^'\n]+'/i
+    find: leftmost(
+      regexFinder(/You have an error in your SQL syntax|check the manual that (?:corresponds|fits) to your (?:MySQL|MariaDB) server version|MySqlException|MySqlClient\.|com\.mysql\.jdbc|valid MySQL result|Unknown column '[^'\n]+' in '[^'\n]+'/i),
+      warning('mysqli?_'),
+    ),
+  },
+  {
+    db: 'PostgreSQL',
+    // /PostgreSQL.{0,40}ERROR|Warning.*\bpg_|valid PostgreSQL result|Npgsql\.|PG::SyntaxError|org\.postgresql\.util\.PSQLException|ERROR:\s+syntax error at or near|unterminated quoted string at or near/i
+    find: leftmost(
+      regexFinder(/PostgreSQL.{0,40}ERROR|valid PostgreSQL result|Npgsql\.|PG::SyntaxError|org\.postgresql\.util\.PSQLException|ERROR:\s+syntax error at or near|unterminated quoted string at or near/i),
+      warning('pg_'),
+    ),
+  },
+  {
+    db: 'Microsoft SQL Server',
+    // /Unclosed quotation mark after the character string|Incorrect syntax near|System\.Data\.SqlClient\.SqlException|Microsoft\.Data\.SqlClient|com\.microsoft\.sqlserver\.jdbc|\bODBC SQL Server Driver|Microsoft OLE DB Provider for SQL Server|Warning.*\bmssql_|\bSQL Server[^<"\n]{0,40}Driver/i
+    find: leftmost(
+      regexFinder(/Unclosed quotation mark after the character string|Incorrect syntax near|System\.Data\.SqlClient\.SqlException|Microsoft\.Data\.SqlClient|com\.microsoft\.sqlserver\.jdbc|\bODBC SQL Server Driver|Microsoft OLE DB Provider for SQL Server|\bSQL Server[^<"\n]{0,40}Driver/i),
+      warning('mssql_'),
+    ),
+  },
+  {
+    db: 'Oracle',
+    // /\bORA-\d{5}\b|Oracle error|Oracle.{0,40}Driver|Warning.*\boci_|Warning.*\bora_|quoted string not properly terminated|oracle\.jdbc/i
+    find: leftmost(
+      regexFinder(/\bORA-\d{5}\b|Oracle error|Oracle.{0,40}Driver|quoted string not properly terminated|oracle\.jdbc/i),
+      warning('oci_', 'ora_'),
+    ),
+  },
 ];
 
 /** Suffixes that break the quoting or bracketing of a value put into SQL. */
@@ -58,9 +102,9 @@ async function run(point: AttackPoint, client: HttpClient, signal?: AbortSignal)
     const payload = point.value + suffix;
     const sent = await sendAttack(client, point, payload, {}, signal);
     if (!sent) continue;
-    for (const { db, re } of SQL_ERRORS) {
-      const evidence = firstMatch(re, sent.res.body);
-      if (evidence !== undefined && !re.test(baseBody)) {
+    for (const { db, find } of SQL_ERRORS) {
+      const evidence = find(sent.res.body)?.text;
+      if (evidence !== undefined && find(baseBody) === undefined) {
         return [attackAlert(ID, point, sent, payload, evidence, `The response shows a ${db} error after the value was changed to break its SQL quoting; the original response did not.`)];
       }
     }

@@ -3,6 +3,7 @@
  * private RFC 1918 addresses (2), error messages and stack traces (90022) and directory
  * listings (10033). These are per page, not per site: each page and evidence is reported once.
  */
+import { isWordCode, leftmost, regexFinder, sameLine, sameRun, type Finder } from '../text-match.js';
 import type { PassiveRule, WebAlert } from '../types.js';
 import { firstTime, headerValues, isCss, isFont, isHtml, isImage, isJavaScript, isSuccess, makeAlert, urlOf } from './util.js';
 
@@ -79,26 +80,74 @@ export const privateIpDisclosure: PassiveRule = {
 
 // ---------- 90022 Application Error Disclosure ----------
 
-/** Error and stack-trace texts of common stacks; the label goes into Other Info. */
-export const ERROR_PATTERNS: { label: string; re: RegExp }[] = [
-  { label: 'Python traceback', re: /Traceback \(most recent call last\)/ },
-  { label: 'Node.js stack trace', re: /\bat Object\.<anonymous> \(|^\s*at (?:[\w$.<>[\] ]+ \()?(?:\/|[A-Za-z]:\\|node:|file:\/\/)[^\s)]+:\d+:\d+\)?\s*$/m },
-  { label: 'Node.js error', re: /\b(?:TypeError|ReferenceError|SyntaxError|RangeError): .+\n\s+at /m },
-  { label: 'SQLite error', re: /SQLITE_(?:ERROR|CONSTRAINT|MISMATCH)|sqlite3\.(?:OperationalError|IntegrityError)|SQLiteException|SQLite3::|near "[^"]*": syntax error/ },
-  { label: 'MySQL error', re: /You have an error in your SQL syntax|Warning: mysqli?_|mysqli?_[a-z_]+\(\)|MySqlException|com\.mysql\.jdbc|ER_PARSE_ERROR|ER_BAD_FIELD_ERROR/ },
-  { label: 'PostgreSQL error', re: /PostgreSQL query failed|pg_query\(\)|org\.postgresql\.util\.PSQLException|ERROR:\s+syntax error at or near|unterminated quoted string at or near|Npgsql\.PostgresException/ },
-  { label: 'Microsoft SQL Server error', re: /Microsoft OLE DB Provider for SQL Server|Unclosed quotation mark after the character string|System\.Data\.SqlClient\.SqlException/ },
-  { label: 'Java exception', re: /\b(?:java|javax|jakarta)\.[\w.]+(?:Exception|Error)\b|^\s*at [\w$.]+\([\w$]+\.java:\d+\)/m },
-  { label: '.NET exception', re: /Server Error in '[^']*' Application|\bSystem\.[\w.]+Exception\b|ASP\.NET is configured to show verbose error messages/ },
-  { label: 'PHP error', re: /<b>(?:Fatal error|Parse error|Warning)<\/b>:\s|PHP (?:Fatal|Parse) error:/ },
-  { label: 'Ruby on Rails error', re: /ActionController::RoutingError|ActiveRecord::\w+Error/ },
+/** `[\w.]`: the characters of a Java or .NET class name. */
+const isClassNameCode = (c: number): boolean => c === 0x2e || isWordCode(c);
+
+/**
+ * `^\s*at ` under the `m` flag, but `^` only at the first line start of a run of blank lines:
+ * every line start in the run would scan the whole run again (quadratic on a body of newlines).
+ * The first start reaches the same `at` and is the leftmost, so the match is the one the plain
+ * `^\s*` gives; the lookbehind rules the others out looking back over one line's blanks only.
+ */
+const AT_LINE = String.raw`^(?<![\n\r\u2028\u2029][^\S\n\r\u2028\u2029]*[\n\r\u2028\u2029])\s*at `;
+
+/**
+ * Error and stack-trace texts of common stacks; the label goes into Other Info. Each finder gives
+ * the match of the regex in its comment, in time linear in the body (see ../text-match.ts).
+ */
+export const ERROR_PATTERNS: { label: string; find: Finder }[] = [
+  { label: 'Python traceback', find: regexFinder(/Traceback \(most recent call last\)/) },
+  {
+    label: 'Node.js stack trace',
+    // /\bat Object\.<anonymous> \(|^\s*at (?:[\w$.<>[\] ]+ \()?(?:\/|[A-Za-z]:\\|node:|file:\/\/)[^\s)]+:\d+:\d+\)?\s*$/m
+    find: regexFinder(new RegExp(String.raw`\bat Object\.<anonymous> \(|${AT_LINE}(?:[\w$.<>[\] ]+ \()?(?:\/|[A-Za-z]:\\|node:|file:\/\/)[^\s)]+:\d+:\d+\)?\s*$`, 'm')),
+  },
+  {
+    label: 'Node.js error',
+    // /\b(?:TypeError|ReferenceError|SyntaxError|RangeError): .+\n\s+at /m
+    find: sameLine(/\b(?:TypeError|ReferenceError|SyntaxError|RangeError): /g, /.+\n\s+at /y),
+  },
+  { label: 'SQLite error', find: regexFinder(/SQLITE_(?:ERROR|CONSTRAINT|MISMATCH)|sqlite3\.(?:OperationalError|IntegrityError)|SQLiteException|SQLite3::|near "[^"]*": syntax error/) },
+  {
+    label: 'MySQL error',
+    // /You have an error in your SQL syntax|Warning: mysqli?_|mysqli?_[a-z_]+\(\)|MySqlException|com\.mysql\.jdbc|ER_PARSE_ERROR|ER_BAD_FIELD_ERROR/
+    find: leftmost(
+      regexFinder(/You have an error in your SQL syntax|Warning: mysqli?_|MySqlException|com\.mysql\.jdbc|ER_PARSE_ERROR|ER_BAD_FIELD_ERROR/),
+      // `[a-z_]+` reads to the end of its run, where `()` must follow; starts inside the run share that end
+      sameRun(/mysqli?_/g, /[a-z_]+\(\)/y, isLowerOrUnderscore),
+    ),
+  },
+  { label: 'PostgreSQL error', find: regexFinder(/PostgreSQL query failed|pg_query\(\)|org\.postgresql\.util\.PSQLException|ERROR:\s+syntax error at or near|unterminated quoted string at or near|Npgsql\.PostgresException/) },
+  { label: 'Microsoft SQL Server error', find: regexFinder(/Microsoft OLE DB Provider for SQL Server|Unclosed quotation mark after the character string|System\.Data\.SqlClient\.SqlException/) },
+  {
+    label: 'Java exception',
+    // /\b(?:java|javax|jakarta)\.[\w.]+(?:Exception|Error)\b|^\s*at [\w$.]+\([\w$]+\.java:\d+\)/m
+    find: leftmost(
+      sameRun(/\b(?:java|javax|jakarta)\./g, /[\w.]+(?:Exception|Error)\b/y, isClassNameCode),
+      regexFinder(new RegExp(String.raw`${AT_LINE}[\w$.]+\([\w$]+\.java:\d+\)`, 'm')),
+    ),
+  },
+  {
+    label: '.NET exception',
+    // /Server Error in '[^']*' Application|\bSystem\.[\w.]+Exception\b|ASP\.NET is configured to show verbose error messages/
+    find: leftmost(
+      regexFinder(/Server Error in '[^']*' Application|ASP\.NET is configured to show verbose error messages/),
+      sameRun(/\bSystem\./g, /[\w.]+Exception\b/y, isClassNameCode),
+    ),
+  },
+  { label: 'PHP error', find: regexFinder(/<b>(?:Fatal error|Parse error|Warning)<\/b>:\s|PHP (?:Fatal|Parse) error:/) },
+  { label: 'Ruby on Rails error', find: regexFinder(/ActionController::RoutingError|ActiveRecord::\w+Error/) },
 ];
+
+function isLowerOrUnderscore(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
 
 /** The first error pattern the text matches: its label and the matched text. */
 export function findErrorText(text: string): { label: string; evidence: string } | undefined {
   for (const p of ERROR_PATTERNS) {
-    const m = p.re.exec(text);
-    if (m) return { label: p.label, evidence: m[0].trim() };
+    const m = p.find(text);
+    if (m) return { label: p.label, evidence: m.text.trim() };
   }
   return undefined;
 }
@@ -123,14 +172,33 @@ export const applicationErrorDisclosure: PassiveRule = {
 
 // ---------- 10033 Directory Browsing ----------
 
+/**
+ * `re`, which ends in `[\s\S]*?(?:tail)`, on the text up to the end of the last `tail`: a start
+ * with no tail after it fails either way, but in the whole text each such start would scan to the
+ * end of the page (quadratic on a page of `<title>Index of x</title>`). Every place a tail
+ * matches is looked at, overlapping ones too, so the cut never splits one.
+ */
+function untilLastTail(re: RegExp, tail: RegExp): Finder {
+  const find = regexFinder(re);
+  return (text) => {
+    const t = new RegExp(tail.source, `${tail.flags}g`);
+    let cut = -1;
+    for (let m = t.exec(text); m; m = t.exec(text)) {
+      cut = Math.max(cut, m.index + m[0].length);
+      t.lastIndex = m.index + 1;
+    }
+    return cut < 0 ? undefined : find(text.slice(0, cut));
+  };
+}
+
 /** Listing markup of common servers; the label goes into Other Info. */
-export const LISTING_PATTERNS: { label: string; re: RegExp }[] = [
-  { label: 'nginx autoindex', re: /<h1>Index of [^<]*<\/h1>\s*<hr>\s*<pre>\s*<a href="\.\.\/">\.\.\/<\/a>/i },
-  { label: 'Apache mod_autoindex', re: /<title>Index of [^<]*<\/title>[\s\S]*?(?:>Parent Directory<\/a>|<address>Apache)/i },
-  { label: 'http-server', re: /<title>Index of [^<]*<\/title>[\s\S]*?<td class="display-name">/i },
-  { label: 'serve-index', re: /<title>listing directory [^<]*<\/title>[\s\S]*?<ul id="files"/i },
-  { label: 'IIS', re: /<pre><a href="[^"]*">\[To Parent Directory\]<\/a>/i },
-  { label: 'directory listing', re: /<title>Index of \/[^<]*<\/title>/i },
+export const LISTING_PATTERNS: { label: string; find: Finder }[] = [
+  { label: 'nginx autoindex', find: regexFinder(/<h1>Index of [^<]*<\/h1>\s*<hr>\s*<pre>\s*<a href="\.\.\/">\.\.\/<\/a>/i) },
+  { label: 'Apache mod_autoindex', find: untilLastTail(/<title>Index of [^<]*<\/title>[\s\S]*?(?:>Parent Directory<\/a>|<address>Apache)/i, />Parent Directory<\/a>|<address>Apache/i) },
+  { label: 'http-server', find: untilLastTail(/<title>Index of [^<]*<\/title>[\s\S]*?<td class="display-name">/i, /<td class="display-name">/i) },
+  { label: 'serve-index', find: untilLastTail(/<title>listing directory [^<]*<\/title>[\s\S]*?<ul id="files"/i, /<ul id="files"/i) },
+  { label: 'IIS', find: regexFinder(/<pre><a href="[^"]*">\[To Parent Directory\]<\/a>/i) },
+  { label: 'directory listing', find: regexFinder(/<title>Index of \/[^<]*<\/title>/i) },
 ];
 
 export const directoryBrowsing: PassiveRule = {
@@ -138,10 +206,10 @@ export const directoryBrowsing: PassiveRule = {
   check(ex, ctx) {
     if (!isHtml(ex) || !isSuccess(ex)) return [];
     for (const p of LISTING_PATTERNS) {
-      const m = p.re.exec(ex.response.body);
+      const m = p.find(ex.response.body);
       if (!m) continue;
       if (!firstTime(ctx, `10033|${urlOf(ex)}`)) return [];
-      const ev = m[0].length > 200 ? (/<title>[^<]*<\/title>|<h1>[^<]*<\/h1>/i.exec(m[0])?.[0] ?? m[0].slice(0, 200)) : m[0];
+      const ev = m.text.length > 200 ? (/<title>[^<]*<\/title>|<h1>[^<]*<\/h1>/i.exec(m.text)?.[0] ?? m.text.slice(0, 200)) : m.text;
       return [makeAlert(ex, '10033', { evidence: ev, otherInfo: `Listing markup of ${p.label}.` })];
     }
     return [];

@@ -3,6 +3,7 @@
  * loading http:// resources (10040), and scripts/styles from other origins without Subresource
  * Integrity (90003).
  */
+import { readStartTag } from '../html.js';
 import type { PassiveRule, WebAlert } from '../types.js';
 import { findTags, firstTime, isHtml, isHttps, makeAlert, originOf, resolveUrl, stripComments, urlOf } from './util.js';
 
@@ -15,16 +16,85 @@ export const CSRF_TOKEN_NAME = /csrf|xsrf|requestverificationtoken|authenticity_
 export function formsOf(html: string): { tag: string; method: string; action: string; id: string; inputs: { name: string; type: string }[] }[] {
   const clean = stripComments(html);
   const out: ReturnType<typeof formsOf> = [];
-  const re = /<form(?=[\s>])(?:[^>"']|"[^"]*"|'[^']*')*>([\s\S]*?)(?:<\/form\s*>|(?=<form[\s>])|$)/gi;
-  for (const m of clean.matchAll(re)) {
-    const start = findTags(m[0], ['form'])[0];
-    if (!start) continue;
-    const inputs = findTags(m[1] ?? '', ['input', 'button', 'select', 'textarea'])
+  for (const m of formMatches(clean)) {
+    // the match starts with `<form`: its first tag, as findTags(match, ['form'])[0] would read it
+    const match = clean.slice(m.start, m.end);
+    const tag = readStartTag(match, 0);
+    const start = { text: match.slice(tag.start, tag.end), attrs: tag.attrs };
+    const inputs = findTags(clean.slice(m.tagEnd, m.contentEnd), ['input', 'button', 'select', 'textarea'])
       .map((t) => ({ name: t.attrs['name'] ?? '', type: (t.attrs['type'] ?? (t.tag === 'input' ? 'text' : t.tag)).toLowerCase() }))
       .filter((i) => i.name);
     out.push({ tag: start.text, method: (start.attrs['method'] ?? 'get').toLowerCase(), action: start.attrs['action'] ?? '', id: start.attrs['id'] ?? start.attrs['name'] ?? '', inputs });
   }
   return out;
+}
+
+/** One form as formMatches finds it: its start tag `[start, tagEnd)`, content `[tagEnd, contentEnd)`, match end `end`. */
+export interface FormMatch {
+  start: number;
+  tagEnd: number;
+  contentEnd: number;
+  end: number;
+}
+
+const FORM_START = /<form(?=[\s>])/gi;
+const FORM_STOP = /<\/form\s*>|<form[\s>]/gi;
+
+/**
+ * The matches of
+ * `/<form(?=[\s>])(?:[^>"']|"[^"]*"|'[^']*')*>([\s\S]*?)(?:<\/form\s*>|(?=<form[\s>])|$)/gi`,
+ * found in one pass. The tag part is a little automaton (outside quotes, or inside a string
+ * that must close) that the regex runs afresh from every `<form`; on `<form <form <form …` with no
+ * `>` each run goes to the end of the page. Here a run that fails marks the places it passed
+ * outside quotes: a later `<form` that reaches one of them outside quotes fails the same way.
+ */
+export function formMatches(html: string): FormMatch[] {
+  const out: FormMatch[] = [];
+  const n = html.length;
+  let failed: Uint8Array | undefined;
+  const start = new RegExp(FORM_START.source, FORM_START.flags);
+  const stop = new RegExp(FORM_STOP.source, FORM_STOP.flags);
+  let from = 0;
+  for (;;) {
+    start.lastIndex = from;
+    const s = start.exec(html);
+    if (!s) break;
+    const tagEnd = tagBodyEnd(html, s.index + 5, (failed ??= new Uint8Array(n + 1)));
+    if (tagEnd < 0) {
+      from = s.index + 1;
+      continue;
+    }
+    stop.lastIndex = tagEnd;
+    const t = stop.exec(html);
+    // the content ends at the first closing tag or next form, else at the end of the page
+    const contentEnd = t ? t.index : n;
+    const end = t && t[0][1] === '/' ? t.index + t[0].length : contentEnd;
+    out.push({ start: s.index, tagEnd, contentEnd, end });
+    if (end >= n) break;
+    from = end;
+  }
+  return out;
+}
+
+/**
+ * Past the `>` that ends a tag's body read from `i` outside quotes; -1 when an unclosed quote or
+ * the end of the page comes first. Places passed outside quotes are marked in `failed`: a run that
+ * succeeds is never asked about them again (the search goes on after its match).
+ */
+function tagBodyEnd(html: string, i: number, failed: Uint8Array): number {
+  while (i < html.length && !failed[i]) {
+    failed[i] = 1;
+    const c = html.charCodeAt(i);
+    if (c === 0x3e) return i + 1;
+    if (c === 0x22 || c === 0x27) {
+      const close = html.indexOf(html[i]!, i + 1);
+      if (close < 0) return -1;
+      i = close + 1;
+    } else {
+      i++;
+    }
+  }
+  return -1;
 }
 
 export const antiCsrfTokens: PassiveRule = {

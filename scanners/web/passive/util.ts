@@ -126,9 +126,24 @@ export interface TagMatch {
   attrs: Record<string, string>;
 }
 
-/** Remove comments, so markup inside `<!-- -->` does not count (ZAP's parser skips them too). */
+/**
+ * Blank out comments (same length, so offsets hold), so markup inside `<!-- -->` does not count
+ * (ZAP's parser skips them too). What `html.replace(/<!--[\s\S]*?-->/g, …)` does, without its
+ * rescan to the end of the page from every `<!--` once none is closed any more.
+ */
 export function stripComments(html: string): string {
-  return html.replace(/<!--[\s\S]*?-->/g, (m) => ' '.repeat(m.length));
+  let out = '';
+  let done = 0;
+  for (;;) {
+    const open = html.indexOf('<!--', done);
+    if (open < 0) break;
+    const close = html.indexOf('-->', open + 4);
+    // no later comment can close either
+    if (close < 0) break;
+    out += html.slice(done, open) + ' '.repeat(close + 3 - open);
+    done = close + 3;
+  }
+  return done === 0 ? html : out + html.slice(done);
 }
 
 /** Start tags with one of `names` (lower-case), in document order, as html.ts's tokenizer reads them (comments and script text skipped). */
