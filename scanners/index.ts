@@ -1,3 +1,6 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { VigilError } from '../src/errors.js';
 import type { Scanner, ScannerFactory } from '../src/model/scanner.js';
 
@@ -31,7 +34,32 @@ export function buildRegistry(entries: readonly ScannerEntry[]): ReadonlyMap<str
   return registry;
 }
 
-const REGISTRY = buildRegistry(ENTRIES);
+/**
+ * Test-only: with NODE_ENV=test, VIGIL_TEST_SCANNERS may name an ES module (an absolute path) whose
+ * `scanners` export adds entries to the registry, so end-to-end tests can run scanners that
+ * misbehave on purpose (spin forever, throw input errors) through the real CLI and its worker
+ * threads. Outside NODE_ENV=test it is ignored; when honoured it says so on stderr.
+ */
+async function testEntries(): Promise<readonly ScannerEntry[]> {
+  const file = process.env.VIGIL_TEST_SCANNERS;
+  if (!file || process.env.NODE_ENV !== 'test') return [];
+  if (!isAbsolute(file)) throw new VigilError('VIGIL_ERR_USAGE', 'VIGIL_TEST_SCANNERS must be an absolute path', { file });
+  const mod = (await import(pathToFileURL(file).href)) as { scanners?: readonly ScannerEntry[] };
+  if (!Array.isArray(mod.scanners)) throw new VigilError('VIGIL_ERR_USAGE', 'VIGIL_TEST_SCANNERS: the module exports no `scanners` array', { file });
+  if (isMainThread) process.stderr.write(`vigil: warn: test scanners from ${file} (VIGIL_TEST_SCANNERS, NODE_ENV=test): ${mod.scanners.map((e) => e.id).join(', ')}\n`);
+  return mod.scanners;
+}
+
+const REGISTRY = buildRegistry([...ENTRIES, ...(await testEntries())]);
+
+/**
+ * The worker entry that runs each part of a run on its own thread (see runScan's `partWorker`).
+ * Undefined when running from the TypeScript sources, which a worker thread cannot load: parts
+ * then run in process.
+ */
+export function partWorkerUrl(): URL | undefined {
+  return import.meta.url.endsWith('.js') ? new URL('./part-worker.js', import.meta.url) : undefined;
+}
 
 /** The ids of the registered scanners, sorted. */
 export function scannerIds(registry: ReadonlyMap<string, ScannerFactory> = REGISTRY): string[] {

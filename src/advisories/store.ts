@@ -149,6 +149,33 @@ export class KyselyAdvisoryStore implements AdvisoryStore {
   }
 
   async forPackages(keys: readonly PackageRef[]): Promise<Map<string, OsvAdvisory[]>> {
+    const { idsByKey, dataById } = await this.lookup(keys);
+    const byId = new Map<string, OsvAdvisory>();
+    for (const [id, data] of dataById) byId.set(id, JSON.parse(data) as OsvAdvisory);
+    const out = new Map<string, OsvAdvisory[]>();
+    for (const [key, ids] of idsByKey) {
+      const list = ids.flatMap((id) => byId.get(id) ?? []);
+      if (list.length) out.set(key, list);
+    }
+    return out;
+  }
+
+  /**
+   * forPackages with each advisory as its stored JSON text, unparsed: for a caller that hands the
+   * answer to another thread, where text is copied far more cheaply than objects are cloned.
+   */
+  async forPackagesJson(keys: readonly PackageRef[]): Promise<Map<string, string[]>> {
+    const { idsByKey, dataById } = await this.lookup(keys);
+    const out = new Map<string, string[]>();
+    for (const [key, ids] of idsByKey) {
+      const list = ids.flatMap((id) => dataById.get(id) ?? []);
+      if (list.length) out.set(key, list);
+    }
+    return out;
+  }
+
+  /** Each asked key's advisory ids (sorted), and each advisory's stored JSON once. */
+  private async lookup(keys: readonly PackageRef[]): Promise<{ idsByKey: Map<string, string[]>; dataById: Map<string, string> }> {
     // What is asked, grouped by what the index holds: (base ecosystem, comparable name).
     const wanted = new Map<string, { key: string; release: string | undefined }[]>();
     const lookups: [string, string][] = [];
@@ -191,18 +218,13 @@ export class KyselyAdvisoryStore implements AdvisoryStore {
         }
       }
     }
-    const byId = new Map<string, OsvAdvisory>();
+    const dataById = new Map<string, string>();
     for (const ids of chunks([...allIds], LOOKUP_CHUNK)) {
       const rows = await this.db.selectFrom('advisories').select(['id', 'data']).where('id', 'in', ids).execute();
-      for (const r of rows) byId.set(r.id, JSON.parse(r.data) as OsvAdvisory);
+      for (const r of rows) dataById.set(r.id, r.data);
     }
-    const out = new Map<string, OsvAdvisory[]>();
-    for (const [key, ids] of idsByKey) {
-      // A row deleted between the two reads (a concurrent import) is simply not returned.
-      const list = [...ids].sort().flatMap((id) => byId.get(id) ?? []);
-      if (list.length) out.set(key, list);
-    }
-    return out;
+    // A row deleted between the two reads (a concurrent import) is simply not returned: callers skip ids without data.
+    return { idsByKey: new Map([...idsByKey].map(([key, ids]) => [key, [...ids].sort()])), dataById };
   }
 
   async count(): Promise<number> {

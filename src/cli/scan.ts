@@ -5,11 +5,13 @@ import type { VigilConfig } from '../config/types.js';
 import type { ReportedFinding } from '../model/report.js';
 import { FAIL_ON, type FailOn } from '../model/severity.js';
 import type { RunResult } from '../model/run.js';
-import { recordKey, type IngestSummary } from '../ledger/index.js';
-import { planFromConfig, targetFromArg, runScan, ttyProgress, type PlanItem } from '../runner/index.js';
+import { recordKey, type IngestSummary, type Ledger } from '../ledger/index.js';
+import { PartThreads, planFromConfig, targetFromArg, runScan, ttyProgress, type PlanItem } from '../runner/index.js';
 import { stderrLogger } from '../util/logger.js';
 import { VERSION, configPath, displayError, emitChunks, ledgerLocation, listOption, openCommandLedger } from './common.js';
 import { redactLedgerUrl } from '../ledger/open.js';
+// the registry only: each scanner's own module loads when a run needs it
+import { scannerIds } from '../../scanners/index.js';
 
 interface ScanFlags {
   config?: string;
@@ -32,6 +34,7 @@ interface ScanFlags {
   exclude?: string[];
   secrets?: boolean;
   ca?: string[];
+  intermediates?: string[];
   active?: boolean;
   openapi?: string;
   rulesConfig?: string;
@@ -50,7 +53,7 @@ export function registerScan(program: Command): void {
         'Exit codes: 0 passed; 1 the gate failed (findings at or above --fail-on after suppressions and ' +
         'baseline); 2 bad usage or bad input; 3 a scanner or internal failure.',
     )
-    .argument('[scanner]', 'scanner id (import)')
+    .argument('[scanner]', `scanner id: ${scannerIds().join(' | ')}`)
     .argument('[target]', 'a path, URL or host[:port]')
     .option('-c, --config <file>', 'config file (default: ./vigil.yaml when present)')
     .option('-f, --format <format>', 'table | json | sarif | junit | vex', 'table')
@@ -73,6 +76,7 @@ export function registerScan(program: Command): void {
     .option('--exclude <pattern...>', 'code: never paths matching these globs; web: never URLs matching these regexes')
     .option('--no-secrets', 'code: skip the secrets pass')
     .option('--ca <file...>', 'tls: extra trusted CA certificates (PEM), on top of the system store and NODE_EXTRA_CA_CERTS')
+    .option('--intermediates <file...>', 'tls: intermediate CA certificates (PEM) that may complete a chain the server sends incomplete; never trusted as roots, and no AIA URL is ever fetched')
     .option('--starttls <protocol>', 'tls: smtp | postgres | none (default: from the port, 25/587 smtp, 5432 postgres)')
     .option('--active', 'web: also run the active (attack) rules; only ever against the target named here or marked active: true in the config')
     .option('--openapi <file|url>', 'web: an OpenAPI/Swagger spec whose operations join the scan')
@@ -87,7 +91,7 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
   const { loadConfig, defaultConfig } = await import('../config/index.js');
   const gate = await import('../gate/index.js');
   const reports = await import('../../reports/index.js');
-  const { createScanner, scannerIds } = await import('../../scanners/index.js');
+  const { createScanner, scannerIds, partWorkerUrl } = await import('../../scanners/index.js');
 
   const format = listOption(flags.format, reports.FORMATS, '--format')![0]!;
   if (scannerId && !targetArg) throw new VigilError('VIGIL_ERR_USAGE', `vigil scan ${scannerId} needs a target: vigil scan ${scannerId} <path|url|host>`);
@@ -115,6 +119,7 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     if (flags.exclude) options.exclude = flags.exclude;
     if (flags.secrets === false) options.secrets = false;
     if (flags.ca) options.ca = flags.ca.map((f) => resolve(f));
+    if (flags.intermediates) options.intermediates = flags.intermediates.map((f) => resolve(f));
     if (flags.starttls) options.starttls = listOption(flags.starttls, ['smtp', 'postgres', 'none'] as const, '--starttls')![0];
     if (flags.profile) options.profile = listOption(flags.profile, ['modern', 'intermediate', 'old'] as const, '--profile')![0];
     if (flags.active) options.active = true;
@@ -142,10 +147,21 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
   if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new VigilError('VIGIL_ERR_USAGE', `--timeout: "${flags.timeout}" is not a number of seconds`);
   const concurrency = flags.concurrency ? Number(flags.concurrency) : config.runner.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new VigilError('VIGIL_ERR_USAGE', `--concurrency: "${flags.concurrency}" is not a positive whole number`);
-  const ledger = flags.ledger === false ? undefined : await openCommandLedger(flags.ledger, cfgFile ? config : undefined);
-  // With --no-ledger nothing is recorded, but the advisory store still lives in the ledger's database.
-  const needsAdvisories = plan.some((p) => p.scanner === 'deps');
-  const advisoryLedger = ledger ?? (needsAdvisories ? await openCommandLedger(undefined, cfgFile ? config : undefined) : undefined);
+  // Every input is good: the parts' threads start loading their scanners while the ledger opens.
+  const workerUrl = partWorkerUrl();
+  const threads = workerUrl ? new PartThreads(workerUrl, { warm: Math.min(plan.length, concurrency), preload: [...new Set(plan.map((p) => p.scanner))] }) : undefined;
+  let ledger: Ledger | undefined;
+  let advisoryLedger: Ledger | undefined;
+  try {
+    ledger = flags.ledger === false ? undefined : await openCommandLedger(flags.ledger, cfgFile ? config : undefined);
+    // With --no-ledger nothing is recorded, but the advisory store still lives in the ledger's database.
+    const needsAdvisories = plan.some((p) => p.scanner === 'deps');
+    advisoryLedger = ledger ?? (needsAdvisories ? await openCommandLedger(undefined, cfgFile ? config : undefined) : undefined);
+  } catch (e) {
+    await threads?.close();
+    await ledger?.close();
+    throw e;
+  }
 
   try {
     const logger = stderrLogger();
@@ -157,6 +173,8 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
       const progress = ttyProgress();
       result = await runScan(plan, {
         createScanner,
+        // each part on a worker thread, terminated at its timeout: a scanner that blocks its thread cannot hang the scan
+        ...(threads ? { partWorker: threads } : {}),
         trigger: 'cli',
         baseDir: config.baseDir,
         concurrency,

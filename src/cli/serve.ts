@@ -35,7 +35,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const { Scheduler } = await import('../scheduler/index.js');
   const { buildServer } = await import('../server/index.js');
   const { runScan, planFromConfig } = await import('../runner/index.js');
-  const { createScanner } = await import('../../scanners/index.js');
+  const { createScanner, partWorkerUrl } = await import('../../scanners/index.js');
 
   const file = configPath(flags.config);
   if (flags.config && !file) throw new VigilError('VIGIL_ERR_CONFIG_NOT_FOUND', 'no such file', { file: flags.config });
@@ -64,6 +64,9 @@ async function serve(flags: ServeFlags): Promise<void> {
     }
   }
 
+  // Stopping the server aborts the runs in flight (their parts end within the grace), so a stop
+  // never waits out a long scan; what they found is still recorded, as a partial run.
+  const stopping = new AbortController();
   const execute = async (s: ScheduleConfig, trigger: string) => {
     const plan = planFromConfig(config, {
       ...(s.targets ? { targets: s.targets } : {}),
@@ -72,10 +75,13 @@ async function serve(flags: ServeFlags): Promise<void> {
     logger.info(`run ${trigger} started: ${plan.length} parts`);
     const result = await runScan(plan, {
       createScanner,
+      // each part on a worker thread, terminated at its timeout: a blocked scanner cannot stall the schedule
+      partWorker: partWorkerUrl(),
       trigger,
       baseDir: config.baseDir,
       concurrency: config.runner.concurrency,
       timeoutMs: config.runner.timeoutSeconds * 1000,
+      signal: stopping.signal,
       logger,
       advisories: ledger.advisories,
     });
@@ -130,6 +136,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       logger.info(`${sig}: stopping`);
       await app.close();
       await Promise.all(demo.map((d) => d.close()));
+      stopping.abort(new Error(`${sig}: the server is stopping`));
       await scheduler.stop();
       await ledger.close();
       done();

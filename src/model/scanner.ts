@@ -10,6 +10,11 @@ export type ScanOptions = Readonly<Record<string, unknown>>;
 export interface AdvisoryLookup {
   /** Advisories (OSV JSON objects) for each `ecosystem\u0000name` key asked for. */
   forPackages(keys: { ecosystem: string; name: string }[]): Promise<Map<string, unknown[]>>;
+  /**
+   * The same answer with each advisory as JSON text, when the store can give it unparsed: the
+   * runner passes that to a scanner on another thread, cheaper than cloning the objects.
+   */
+  forPackagesJson?(keys: { ecosystem: string; name: string }[]): Promise<Map<string, string[]>>;
 }
 
 /** What is injected into a scanner: nothing here is the user's choice. */

@@ -4,9 +4,10 @@ import { uniqueFingerprints } from '../model/fingerprint.js';
 import { sortFindings } from '../model/create.js';
 import type { PartReport, PartStatus, Run, RunPart, RunResult, TargetedFinding } from '../model/run.js';
 import { runStatusOf } from '../model/run.js';
-import type { AdvisoryLookup, Scanner, ScanOptions } from '../model/scanner.js';
+import type { AdvisoryLookup, ScanContext, Scanner, ScanOptions } from '../model/scanner.js';
 import type { Target } from '../model/target.js';
 import { silentLogger, type Logger } from '../util/logger.js';
+import { PartThreads, type PartSink } from './isolated.js';
 
 /** One scanner on one target, with the user's options for that pair. */
 export interface PlanItem {
@@ -22,8 +23,20 @@ export type ProgressEvent =
   | { type: 'part-end'; part: RunPart; done: number; total: number };
 
 export interface RunnerOptions {
-  /** Resolves scanner ids to instances (scanners/index.ts in production). */
-  createScanner: (id: string) => Scanner | Promise<Scanner>;
+  /**
+   * Resolves scanner ids to instances on this thread (tests, embedders). A part run this way is
+   * ended at its timeout only if it gives the event loop back: one that blocks the thread holds the run.
+   */
+  createScanner?: (id: string) => Scanner | Promise<Scanner>;
+  /**
+   * A worker entry module that calls `servePart` with the scanner registry (the shell's
+   * scanners/part-worker.js). When given, every part runs on a worker thread that is terminated
+   * when the part outlives its timeout or the run is aborted; `createScanner` is then not used.
+   * Threads started ahead (PartThreads, warm) are used and ended with the run.
+   */
+  partWorker?: URL | PartThreads;
+  /** How long an aborted part on a worker thread gets to stop by itself before its thread is terminated; default 2 s (at most the timeout). */
+  abortGraceMs?: number;
   trigger: string;
   baseDir: string;
   concurrency?: number;
@@ -39,7 +52,8 @@ export interface RunnerOptions {
 
 /**
  * Run every plan item with bounded concurrency. A part that throws, times out or is aborted
- * is recorded with its error and the others go on; the run's status says how it went.
+ * is recorded with its error and the others go on; the run's status says how it went. With
+ * `partWorker`, parts run on worker threads and a part that blocks its thread is terminated.
  */
 export async function runScan(plan: readonly PlanItem[], opts: RunnerOptions): Promise<RunResult> {
   const now = opts.now ?? (() => new Date());
@@ -50,7 +64,12 @@ export async function runScan(plan: readonly PlanItem[], opts: RunnerOptions): P
   const parts: RunPart[] = new Array(plan.length);
   const found: TargetedFinding[][] = new Array(plan.length);
   const errors = new Map<string, unknown>();
+  if (!opts.partWorker && !opts.createScanner) throw new VigilError('VIGIL_ERR_INTERNAL', 'runScan needs partWorker or createScanner');
   opts.onProgress?.({ type: 'start', total: plan.length });
+
+  // one thread per lane at most, each reused by the lane's next part unless its part was ended
+  const threads = opts.partWorker instanceof PartThreads ? opts.partWorker : opts.partWorker ? new PartThreads(opts.partWorker) : undefined;
+  const graceMs = Math.max(0, opts.abortGraceMs ?? Math.min(2000, timeoutMs));
 
   let next = 0;
   let done = 0;
@@ -58,7 +77,7 @@ export async function runScan(plan: readonly PlanItem[], opts: RunnerOptions): P
     while (next < plan.length) {
       const i = next++;
       const item = plan[i]!;
-      const r = await runPart(item, opts, timeoutMs, logger, now);
+      const r = await runPart(item, opts, { timeoutMs, graceMs, logger, now, threads });
       parts[i] = r.part;
       found[i] = r.findings;
       if (r.error !== undefined) errors.set(`${item.scanner}\u0000${item.target.name}`, r.error);
@@ -66,7 +85,11 @@ export async function runScan(plan: readonly PlanItem[], opts: RunnerOptions): P
       opts.onProgress?.({ type: 'part-end', part: r.part, done, total: plan.length });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, plan.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, plan.length) }, worker));
+  } finally {
+    await threads?.close();
+  }
 
   const run: Run = {
     id: randomUUID(),
@@ -80,28 +103,25 @@ export async function runScan(plan: readonly PlanItem[], opts: RunnerOptions): P
   return { run, findings, errors };
 }
 
-async function runPart(
-  item: PlanItem,
-  opts: RunnerOptions,
-  timeoutMs: number,
-  logger: Logger,
-  now: () => Date,
-): Promise<{ part: RunPart; findings: TargetedFinding[]; error?: unknown }> {
+interface PartEnv {
+  timeoutMs: number;
+  graceMs: number;
+  logger: Logger;
+  now: () => Date;
+  threads: PartThreads | undefined;
+}
+
+async function runPart(item: PlanItem, opts: RunnerOptions, env: PartEnv): Promise<{ part: RunPart; findings: TargetedFinding[]; error?: unknown }> {
+  const { timeoutMs, logger, now } = env;
   const startedAt = now().toISOString();
   const ac = new AbortController();
   const onOuterAbort = () => ac.abort(opts.signal!.reason ?? new Error('aborted'));
   if (opts.signal?.aborted) onOuterAbort();
   else opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const timer = setTimeout(
-    () => ac.abort(new VigilError('VIGIL_ERR_SCANNER_TIMEOUT', `${item.scanner} on ${item.target.name} ran past ${Math.round(timeoutMs / 1000)} s`)),
+    () => ac.abort(new VigilError('VIGIL_ERR_SCANNER_TIMEOUT', `${item.scanner} on ${item.target.name} ran past ${formatSeconds(timeoutMs)}`)),
     timeoutMs,
   );
-  // A scanner that ignores its signal still cannot hold the run: the abort wins the race.
-  const aborted = new Promise<never>((_, reject) => {
-    if (ac.signal.aborted) reject(ac.signal.reason);
-    ac.signal.addEventListener('abort', () => reject(ac.signal.reason), { once: true });
-  });
-  aborted.catch(() => undefined);
 
   let scannerVersion = 0;
   const findings: TargetedFinding[] = [];
@@ -109,38 +129,42 @@ async function runPart(
   let partReport: PartReport | undefined;
   let status: PartStatus = 'complete';
   let error: unknown;
+  const sink: PartSink = {
+    version: (v) => {
+      scannerVersion = v;
+    },
+    finding: (f) => {
+      // Tagged in place: a copy per finding would double a large run's memory.
+      const t = f as TargetedFinding;
+      t.target = item.target.name;
+      findings.push(t);
+    },
+    progress: (note) => opts.onProgress?.({ type: 'note', scanner: item.scanner, target: item.target.name, note }),
+    note: (message) => {
+      // bounded: a scanner noting every file of a huge tree must not grow the run without limit
+      if (notes.length < 1000) notes.push(message);
+      else if (notes.length === 1000) notes.push('… more notes were dropped');
+    },
+    report: (r) => {
+      partReport = r;
+    },
+  };
   opts.onProgress?.({ type: 'part-start', scanner: item.scanner, target: item.target.name });
   try {
-    const scanner = await opts.createScanner(item.scanner);
-    scannerVersion = scanner.version;
-    const ctx = {
-      signal: ac.signal,
-      logger,
-      baseDir: opts.baseDir,
-      options: item.options,
-      ...(opts.advisories ? { advisories: opts.advisories } : {}),
-      progress: (note: string) => opts.onProgress?.({ type: 'note', scanner: item.scanner, target: item.target.name, note }),
-      note: (message: string) => {
-        // bounded: a scanner noting every file of a huge tree must not grow the run without limit
-        if (notes.length < 1000) notes.push(message);
-        else if (notes.length === 1000) notes.push('… more notes were dropped');
-      },
-      report: (r: PartReport) => {
-        partReport = r;
-      },
-    };
-    const it = scanner.run(item.target, ctx)[Symbol.asyncIterator]();
-    try {
-      for (;;) {
-        const r = await Promise.race([it.next(), aborted]);
-        if (r.done) break;
-        // Tagged in place: a copy per finding would double a large run's memory.
-        const f = r.value as TargetedFinding;
-        f.target = item.target.name;
-        findings.push(f);
-      }
-    } finally {
-      if (ac.signal.aborted) void Promise.resolve(it.return?.()).catch(() => undefined);
+    if (env.threads) {
+      await env.threads.run({
+        scanner: item.scanner,
+        target: item.target,
+        options: item.options,
+        baseDir: opts.baseDir,
+        ...(opts.advisories ? { advisories: opts.advisories } : {}),
+        logger,
+        sink,
+        signal: ac.signal,
+        graceMs: env.graceMs,
+      });
+    } else {
+      await runInProcess(item, opts, opts.createScanner!, ac.signal, logger, sink);
     }
   } catch (e) {
     error = e;
@@ -170,4 +194,48 @@ async function runPart(
     finishedAt: now().toISOString(),
   };
   return error === undefined ? { part, findings: unique } : { part, findings: unique, error };
+}
+
+/** A part on this thread: ended at its timeout only when it gives the event loop back. */
+async function runInProcess(
+  item: PlanItem,
+  opts: RunnerOptions,
+  createScanner: (id: string) => Scanner | Promise<Scanner>,
+  signal: AbortSignal,
+  logger: Logger,
+  sink: PartSink,
+): Promise<void> {
+  // A scanner that ignores its signal still cannot hold the run: the abort wins the race.
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined);
+  const scanner = await createScanner(item.scanner);
+  sink.version(scanner.version);
+  const ctx: ScanContext = {
+    signal,
+    logger,
+    baseDir: opts.baseDir,
+    options: item.options,
+    ...(opts.advisories ? { advisories: opts.advisories } : {}),
+    progress: sink.progress,
+    note: sink.note,
+    report: sink.report,
+  };
+  const it = scanner.run(item.target, ctx)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const r = await Promise.race([it.next(), aborted]);
+      if (r.done) break;
+      sink.finding(r.value);
+    }
+  } finally {
+    if (signal.aborted) void Promise.resolve(it.return?.()).catch(() => undefined);
+  }
+}
+
+/** `600 s`, or `0.2 s` for a timeout under a second. */
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 100) / 10} s`;
 }

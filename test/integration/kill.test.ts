@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/index.js';
+import { vigilSpawn } from '../helpers/cli.js';
 import { fileFinding, runOf } from '../helpers/findings.js';
 import { createTestDatabase } from '../helpers/pg.js';
 
@@ -86,4 +87,34 @@ describe('a run killed mid-ingest (SIGKILL) leaves the ledger as it was', () => 
     expect(after.verify.ok).toBe(true);
     expect(after).toEqual(before);
   }, 120_000);
+});
+
+describe('SIGINT during a scan', () => {
+  it('ends the run even while a part blocks its thread (and has started a thread of its own)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-sigint-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const beat = join(dir, 'beat');
+    // `nested` (a test scanner) starts a thread that beats into a file, then spins without end
+    writeFileSync(join(dir, 'vigil.yaml'), `targets:\n  - name: app\n    kind: path\n    path: .\n    scanners:\n      nested: { beat: ${JSON.stringify(beat)} }\n`);
+    const scanners = fileURLToPath(new URL('../fixtures/runner/scanners.mjs', import.meta.url));
+    const child = vigilSpawn(['scan', '--no-ledger', '-f', 'json'], { cwd: dir, env: { NODE_ENV: 'test', VIGIL_TEST_SCANNERS: scanners } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    // 'close', not 'exit': the JSON on stdout is read to its end
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    try {
+      while (!existsSync(`${beat}.started`)) {
+        if (child.exitCode !== null) throw new Error(`vigil ended before the part started: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill('SIGINT');
+      expect(await exited, stderr).toBe(3);
+      const out = JSON.parse(stdout) as { run: { scanners: { status: string; error: string; findings: number }[] } };
+      expect(out.run.scanners).toEqual([expect.objectContaining({ status: 'aborted', error: 'interrupted', findings: 1 })]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
