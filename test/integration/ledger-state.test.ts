@@ -6,56 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openLedger, type Ledger } from '../../src/ledger/index.js';
 import { VigilError } from '../../src/errors.js';
-import { createTestDatabase } from '../helpers/pg.js';
+import { stores, type Exec } from '../helpers/ledger-stores.js';
 import { fileFinding, runOf } from '../helpers/findings.js';
 import { vigil } from '../helpers/cli.js';
 import { fileURLToPath } from 'node:url';
-
-type Exec = (sql: string) => Promise<void>;
-
-interface Store {
-  name: string;
-  setup(): Promise<{ location: string; exec: Exec; teardown: () => Promise<void> }>;
-}
-
-const stores: Store[] = [
-  {
-    name: 'sqlite',
-    async setup() {
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-ledger-state-'));
-      const file = join(dir, 'ledger.db');
-      return {
-        location: file,
-        exec: async (sql) => {
-          const db = new Database(file);
-          db.exec(sql);
-          db.close();
-        },
-        teardown: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  {
-    name: 'postgres',
-    async setup() {
-      const { url, drop } = await createTestDatabase('vigil_ledger_state');
-      return {
-        location: url,
-        exec: async (sql) => {
-          const c = new pg.Client({ connectionString: url });
-          await c.connect();
-          await c.query(sql);
-          await c.end();
-        },
-        teardown: drop,
-      };
-    },
-  },
-];
 
 const DAY = 86_400_000;
 
