@@ -10,7 +10,7 @@ import type { Target } from '../../src/model/target.js';
 import { redactSecrets } from '../../src/util/redact.js';
 import { loadRuleFiles, type CodeRule } from './engine/rules.js';
 import { bundledRulesDir } from './bundled.js';
-import { describeSkips, walkSourceFiles, type SkipReason } from './files.js';
+import { describeSkips, lineCount, walkSourceFiles, type SkipReason } from './files.js';
 import { secretPolicy } from './secret-metavariables.js';
 import type { RuleMatch, RuleProblem, SourceFile } from './types.js';
 
@@ -170,17 +170,6 @@ export class CodeScanner implements Scanner {
     }
     yield* secretOut;
   }
-}
-
-/** Lines as editors count them: a last line without a newline counts too. */
-function lineCount(text: string): number {
-  let lines = 0;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', start)) {
-    lines++;
-    start = i + 1;
-  }
-  return start < text.length ? lines + 1 : lines;
 }
 
 const OPTION_KEYS = ['rules', 'engine', 'include', 'exclude', 'secrets', 'includeGenerated', 'maxFileBytes'] as const;

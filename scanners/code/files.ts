@@ -552,3 +552,14 @@ export function describeSkips(counts: Partial<Record<SkipReason, number>>): stri
   const parts = SKIP_REASONS.filter((r) => (counts[r] ?? 0) > 0).map((r) => `${counts[r]} ${r.replace('-', ' ')}`);
   return parts.length ? `skipped ${parts.join(', ')}` : '';
 }
+
+/** Lines as editors count them: a last line without a newline counts too. */
+export function lineCount(text: string): number {
+  let lines = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', start)) {
+    lines++;
+    start = i + 1;
+  }
+  return start < text.length ? lines + 1 : lines;
+}

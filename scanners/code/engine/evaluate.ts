@@ -14,59 +14,18 @@ import type { CodeLanguage, ParseProblem, RuleMatch, RuleProblem, SourceFile } f
 import { evaluateComparison } from './comparison.js';
 import { parseSource } from './grammar.js';
 import { kindM, matchNode, matchSequence, spanM, spanOf, textM, unify, type Bindings, type Match, type Span } from './match.js';
-import { compilePattern, kindOf, PatternError, significant, type CompiledPattern, type NativeRule, type PNode } from './pattern.js';
+import { kindOf, patternFor, significant, type CompiledPattern, type PNode } from './pattern.js';
+import { CASELESS, FileWords, isWordChar, prepareRules, regexHints, ruleLive, Triples, WHOLE } from './prefilter.js';
 import type { CodeRule, Condition, Formula } from './rules.js';
 import { evaluateTaint } from './taint.js';
 
-/** Compiled patterns by grammar and source; compiling is pure, so one cache serves every file. */
-const compiled = new Map<CodeLanguage, Map<string, CompiledPattern | PatternError>>();
-
-export function compiledPattern(source: string, language: CodeLanguage): CompiledPattern {
-  // one map per grammar: this runs for every pattern of every file, and a joined key costs a string each time
-  let byLang = compiled.get(language);
-  if (!byLang) compiled.set(language, (byLang = new Map()));
-  const key = source;
-  let c = byLang.get(key);
-  if (c === undefined) {
-    try {
-      c = compilePattern(source, language);
-      if (c.native && !nativeWorks(c.native, language)) delete c.native;
-    } catch (e) {
-      if (!(e instanceof PatternError)) throw e;
-      c = e;
-    }
-    byLang.set(key, c);
-  }
-  if (c instanceof PatternError) throw c;
-  return c;
-}
-
-/**
- * The pattern for a grammar, or undefined when it does not parse there: a JSX pattern in a rule
- * for `typescript` is checked at load against .tsx's grammar and simply cannot occur in .ts files.
- */
-export function patternFor(source: string, language: CodeLanguage): CompiledPattern | undefined {
-  try {
-    return compiledPattern(source, language);
-  } catch (e) {
-    if (e instanceof PatternError) return undefined;
-    throw e;
-  }
-}
-
-/** ast-grep rejects some loose forms (a selector its context lacks): those fall back to the kind. */
-function nativeWorks(rule: NativeRule, language: CodeLanguage): boolean {
-  try {
-    parseSource(language, '').root().findAll({ rule } as never);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { compiledPattern, patternFor } from './pattern.js';
+export { literalAlternatives, regexHints, requiredRun, wholeWordAlternatives } from './prefilter.js';
 
 /** The file as the evaluator sees it. */
 export class FileScope {
-  readonly words: Set<string>;
+  /** The identifiers the file holds, for the pre-filter (see prefilter.ts). */
+  readonly words: FileWords;
   private root?: SgNode;
   private readonly atoms = new Map<string, Match[]>();
 
@@ -74,8 +33,7 @@ export class FileScope {
     readonly file: SourceFile,
     readonly language: CodeLanguage | undefined,
   ) {
-    // one regex pass, cheaper than looking for each pattern word on its own (measured)
-    this.words = new Set(file.text.match(/[A-Za-z_$][A-Za-z0-9_$]*/g) ?? []);
+    this.words = new FileWords(file.text);
   }
 
   /** Whether the file has been parsed. */
@@ -110,13 +68,14 @@ export class FileScope {
 
   private readonly containing = new Map<string, boolean>();
 
-  private triples?: Uint8Array;
+  private triples?: Triples;
+  private searches = 0;
 
   /**
    * Whether the file's text contains a hint word (caseless when it starts with CASELESS, a word of
-   * its own when it starts with WHOLE); asked
-   * once per word. Most hint words are absent, and proving that by a search reads the whole file,
-   * so a word with three letters in a row that the file never has is answered without one.
+   * its own when it starts with WHOLE); asked once per word. A file asked about many words has a
+   * table of its letter triples made, so that a word with three letters in a row the file never
+   * has is answered without a search; a few words (the usual case) are cheaper searched.
    */
   contains(w: string): boolean {
     let r = this.containing.get(w);
@@ -124,34 +83,13 @@ export class FileScope {
       const caseless = w.startsWith(CASELESS);
       const word = caseless || w.startsWith(WHOLE) ? w.slice(1) : w;
       if (w.startsWith(WHOLE)) r = this.words.has(word);
-      else r = this.hasTriplesOf(word) && (caseless ? this.lower().includes(word) : this.file.text.includes(word));
+      else {
+        if (!this.triples && ++this.searches > SEARCHES_BEFORE_TRIPLES) this.triples = new Triples(this.file.text);
+        r = (!this.triples || this.triples.mayContain(word)) && (caseless ? caselessRegex(word).test(this.file.text) : this.file.text.includes(word));
+      }
       this.containing.set(w, r);
     }
     return r;
-  }
-
-  /**
-   * Whether every three adjacent characters of `word` (case folded) may occur in a row in the file:
-   * a table of the file's triples, hashed into 64K slots, so "no" is certain and "yes" is likely.
-   */
-  private hasTriplesOf(word: string): boolean {
-    if (!this.triples) {
-      const t = new Uint8Array(TRIPLE_SLOTS);
-      const text = this.file.text;
-      let a = fold(text.charCodeAt(0));
-      let b = fold(text.charCodeAt(1));
-      for (let i = 2; i < text.length; i++) {
-        const c = fold(text.charCodeAt(i));
-        t[tripleSlot(a, b, c)] = 1;
-        a = b;
-        b = c;
-      }
-      this.triples = t;
-    }
-    for (let i = 2; i < word.length; i++) {
-      if (this.triples[tripleSlot(fold(word.charCodeAt(i - 2)), fold(word.charCodeAt(i - 1)), fold(word.charCodeAt(i)))] === 0) return false;
-    }
-    return true;
   }
 
   /**
@@ -174,8 +112,15 @@ export class FileScope {
     }
     if (todo.length === 0) return;
     const byKind = new Map<string, CompiledPattern[]>();
-    const any: unknown[] = [];
-    const kindOnly = new Set<string>();
+    // ast-grep tries every rule of `any` on every node of its kinds: rules alike but for their regex
+    // (`$X.$M(...)` with different method names) become one, with the regexes as alternatives
+    const searches = new Map<string, { rule: object; regexes: (string | undefined)[] }>();
+    const search = (rule: object, regex: string | undefined) => {
+      const key = JSON.stringify(rule);
+      const s = searches.get(key);
+      if (s) s.regexes.push(regex);
+      else searches.set(key, { rule, regexes: [regex] });
+    };
     for (const p of todo) {
       this.atoms.set(p.source, []);
       for (const k of p.kinds) {
@@ -185,10 +130,17 @@ export class FileScope {
       }
       // a hint (words from a metavariable-regex) also narrows the native search itself
       const hint = hintRegex(hints.get(p.source));
-      if (p.native && p.root.t === 'node') any.push(hint ? { ...p.native, regex: hint } : p.native);
-      else for (const k of p.kinds) kindOnly.add(kindRule(k, p.anchor, hint));
+      if (p.native && p.root.t === 'node') search(p.native, hint);
+      // a bare literal: the regex crate finds it with a substring search, where word-boundary groups
+      // around it cost twice as much on every node of the kind; the whole-word check is done after
+      else for (const kind of p.kinds) search({ kind }, p.anchor ? escapeRegex(p.anchor) : hint);
     }
-    for (const k of kindOnly) any.push(JSON.parse(k));
+    const any: unknown[] = [];
+    for (const { rule, regexes } of searches.values()) {
+      const unique = [...new Set(regexes)];
+      if (unique.includes(undefined)) any.push(rule);
+      else any.push({ ...rule, regex: unique.length === 1 ? unique[0] : unique.map((r) => `(?:${r})`).join('|') });
+    }
     // the same pass finds parse errors, so the file is not walked again to report them
     const lookForErrors = this.errorLine === undefined && !this.errorsSearched;
     if (lookForErrors) any.push({ kind: 'ERROR' });
@@ -310,7 +262,7 @@ export class FileScope {
     }
     if (p.kinds.length === 0) return [];
     const out: Match[] = [];
-    const rule = p.native && p.root.t === 'node' ? p.native : { any: p.kinds.map((k) => JSON.parse(kindRule(k, p.anchor)) as unknown) };
+    const rule = p.native && p.root.t === 'node' ? p.native : { any: p.kinds.map((kind) => (p.anchor ? { kind, regex: escapeRegex(p.anchor) } : { kind })) };
     const candidates = [within, ...within.findAll({ rule } as never)];
     const seen = new Set<number>();
     for (const node of candidates) {
@@ -376,247 +328,20 @@ export class FileScope {
   }
 }
 
-const ruleHints = new WeakMap<CodeRule, Map<string, string[] | null>>();
+/** Hint words searched in a file's text before its letter triples are tabled (a table costs about as much as eight searches). */
+const SEARCHES_BEFORE_TRIPLES = 8;
 
-/**
- * Semgrep's pre-filter, extended to metavariable-regex: in `patterns`, a positive `pattern` whose
- * metavariable must match `^(md5|sha1)$` can only match code containing one of those words. For
- * each pattern source, the words (null when some use of the pattern has no such condition).
- */
-export function regexHints(rules: readonly CodeRule[]): ReadonlyMap<string, readonly string[]> {
-  // files of one language and folder get the same rules: merge once per distinct selection
-  const key = rules.map(serialOf).join(',');
-  let out = mergedHints.get(key);
-  if (!out) {
-    if (mergedHints.size >= 256) mergedHints.clear();
-    mergedHints.set(key, (out = mergeHints(rules)));
-  }
-  return out;
-}
+const caselessRegexes = new Map<string, RegExp>();
 
-const mergedHints = new Map<string, ReadonlyMap<string, readonly string[]>>();
-/** A number for each rule object: two rule sets that share ids (tests load many) never share a key. */
-const serials = new WeakMap<CodeRule, number>();
-let lastSerial = 0;
-function serialOf(r: CodeRule): number {
-  let n = serials.get(r);
-  if (n === undefined) serials.set(r, (n = ++lastSerial));
-  return n;
-}
-
-function mergeHints(rules: readonly CodeRule[]): Map<string, readonly string[]> {
-  const merged = new Map<string, string[] | null>();
-  for (const r of rules) {
-    let h = ruleHints.get(r);
-    if (!h) {
-      h = new Map();
-      type Cond = { name: string; words: string[] };
-      // conditions of an enclosing `patterns` filter what its positives match, through pattern-either too
-      const visit = (f: Formula, conds: Cond[] = []): void => {
-        if (f.op === 'pattern') {
-          let hint: string[] | undefined;
-          for (const c of conds) {
-            if (!new RegExp(`\\${c.name}(?![A-Z0-9_])`).test(f.source)) continue;
-            if (!hint || c.words.length < hint.length) hint = c.words;
-          }
-          const prev = h!.get(f.source);
-          h!.set(f.source, prev === null || !hint ? null : [...new Set([...(prev ?? []), ...hint])]);
-        } else if (f.op === 'either') f.items.forEach((i) => visit(i, conds));
-        else if (f.op === 'all') {
-          const own: Cond[] = [];
-          for (const c of f.conditions) {
-            if (c.op !== 'metavariable-regex') continue;
-            const whole = wholeWordAlternatives(c.regex);
-            const words = whole ? whole.map((w) => WHOLE + w) : (literalAlternatives(c.regex) ?? requiredRun(c.regex));
-            if (words) own.push({ name: c.name, words });
-          }
-          for (const p of f.positives) visit(p, [...conds, ...own]);
-          [...f.insides, ...f.negatives, ...f.notInsides].forEach((i) => visit(i));
-        }
-      };
-      if (r.formula) visit(r.formula);
-      else for (const f of [...r.taint!.sources, ...r.taint!.sinks, ...r.taint!.sanitizers]) visit(f);
-      ruleHints.set(r, h);
-    }
-    for (const [s, words] of h) {
-      const prev = merged.get(s);
-      merged.set(s, prev === null || words === null ? null : [...new Set([...(prev ?? []), ...words])]);
-    }
-  }
-  const out = new Map<string, readonly string[]>();
-  for (const [s, words] of merged) if (words && words.length) out.set(s, words);
-  return out;
-}
-
-/**
- * The literal words one of which a match of the regex must contain, or undefined when the regex
- * is not that simple: `^(md5|sha1)$`, `^((window|self)\.)?(setTimeout|setInterval)$` (the optional
- * group does not count), `^renderString$`. Only a top level without `|` qualifies, and only a
- * group that is not optional.
- */
-export function literalAlternatives(re: RegExp): string[] | undefined {
-  if (re.flags.includes('i')) return undefined;
-  let src = re.source;
-  if (src.startsWith('^(?:') && src.endsWith(')')) src = src.slice(4, -1);
-  const anchoredStart = src.startsWith('^') || re.source.startsWith('^(?:');
-  src = src.replace(/^\^/, '').replace(/\$$/, '');
-  const word = /^(?:[A-Za-z0-9_]|\\\.)+$/;
-  const literal = (w: string) => w.replace(/\\\./g, '.');
-  if (word.test(src)) return [literal(src)];
-  const groups: { content: string; quantified: boolean }[] = [];
-  let depth = 0;
-  let start = -1;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === '[') {
-      // a character class: skip to its end
-      for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
-      continue;
-    }
-    if (c === '(') {
-      if (depth === 0) start = i;
-      depth++;
-    } else if (c === ')') {
-      depth--;
-      if (depth === 0) {
-        const q = src[i + 1];
-        const optional = q === '?' || q === '*' || (q === '{' && /^\{0[,}]/.test(src.slice(i + 1)));
-        groups.push({ content: src.slice(start + 1, i), quantified: optional });
-      }
-    } else if (c === '|' && depth === 0) {
-      return undefined;
-    }
-  }
-  let best: string[] | undefined;
-  // anchored at the start with a literal character (`^/…` for a regex literal): that character must occur
-  const lead = anchoredStart ? /^(?:\\([/.'"`$])|([^\\\[\](){}|.*+?^$]))(?![?*{])/.exec(src) : null;
-  if (lead) best = [lead[1] ?? lead[2]!];
-  for (const g of groups) {
-    if (g.quantified) continue;
-    const content = g.content.replace(/^\?:/, '');
-    const alts = content.split('|');
-    if (!alts.every((a) => word.test(a))) continue;
-    const words = alts.map(literal);
-    if (!best || Math.min(...words.map((w) => w.length)) > Math.min(...best.map((w) => w.length))) best = words;
-  }
-  return best;
-}
-
-/** Marks a hint word that is compared without case (from a `(?i)` regex); the word itself is lower case. */
-const CASELESS = '\u0001';
-/** Marks a hint word that must stand as a word of its own (from `^(req|request)$`): `require` does not count. */
-const WHOLE = '\u0002';
-
-/**
- * The words a match of the regex must be exactly, when it is nothing but a choice of identifiers
- * anchored at both ends: `^(req|request)$`, `^(?:md5|sha1)$`, `^eval$`. Undefined otherwise.
- */
-export function wholeWordAlternatives(re: RegExp): string[] | undefined {
-  if (re.flags.includes('i') || re.flags.includes('m')) return undefined;
-  let src = re.source;
-  // the loader anchors a metavariable-regex as ^(?:…)
-  if (src.startsWith('^(?:') && src.endsWith(')')) src = src.slice(4, -1);
-  const m = /^\^(?:\((?:\?:)?([A-Za-z_]\w*(?:\|[A-Za-z_]\w*)*)\)|([A-Za-z_]\w*))\$$/.exec(src);
-  return m ? (m[1] ?? m[2]!).split('|') : undefined;
-}
-
-/**
- * The longest run of literal characters (3 or more) every match of the regex contains, for regexes
- * with no simple alternation: `(?i)^['"]access-control-allow-origin['"]$` → `access-control-allow-origin`
- * (marked caseless). Undefined when the top level has `|` or no run is long enough.
- */
-export function requiredRun(re: RegExp): string[] | undefined {
-  let src = re.source;
-  if (src.startsWith('^(?:') && src.endsWith(')')) src = src.slice(4, -1);
-  const runs: string[] = [];
-  let run = '';
-  const end = () => {
-    if (run.length >= 3) runs.push(run);
-    run = '';
-  };
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
-    const next = src[i + 1];
-    const optionalNext = (j: number) => src[j] === '?' || src[j] === '*' || (src[j] === '{' && /^\{0[,}]/.test(src.slice(j)));
-    if (c === '|') return undefined;
-    if (c === '\\') {
-      const e = next ?? '';
-      let lit: string | undefined;
-      let width = 2;
-      if (/[^A-Za-z0-9]/.test(e)) lit = e;
-      else if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(src.slice(i + 2, i + 4))) {
-        lit = String.fromCharCode(parseInt(src.slice(i + 2, i + 4), 16));
-        width = 4;
-      }
-      if (lit === undefined) end();
-      else if (optionalNext(i + width)) end();
-      else run += lit;
-      i += width - 1;
-      continue;
-    }
-    if (c === '[') {
-      end();
-      for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
-      continue;
-    }
-    if (c === '(') {
-      end();
-      let depth = 1;
-      for (i++; i < src.length && depth > 0; i++) {
-        if (src[i] === '\\') i++;
-        else if (src[i] === '(') depth++;
-        else if (src[i] === ')') depth--;
-      }
-      i--;
-      continue;
-    }
-    if ('.*+?{}^$)'.includes(c)) {
-      if (c === '?' || c === '*' || c === '{') run = run.slice(0, -1);
-      end();
-      continue;
-    }
-    if (optionalNext(i + 1)) {
-      end();
-      continue;
-    }
-    run += c;
-  }
-  end();
-  if (runs.length === 0) return undefined;
-  const best = runs.sort((a, b) => b.length - a.length)[0]!;
-  return re.flags.includes('i') ? [CASELESS + best.toLowerCase()] : [best];
+/** A lower-case ASCII word found without case (a lower-cased copy of the file costs more than the regex). */
+function caselessRegex(word: string): RegExp {
+  let re = caselessRegexes.get(word);
+  if (!re) caselessRegexes.set(word, (re = new RegExp(escapeRegex(word), 'i')));
+  return re;
 }
 
 /** Above this many matches, a broad part is searched in the whole file instead of around each. */
 const SCOPED_MAX = 64;
-
-/** A kind-only candidate search, narrowed to nodes whose text holds the pattern's anchor word (as JSON, to dedupe). */
-function kindRule(kind: string, anchor: string | undefined, hint?: string): string {
-  // a bare literal: the regex crate finds it with a substring search, where word-boundary groups
-  // around it cost twice as much on every node of the kind; the whole-word check is done after
-  if (anchor) return JSON.stringify({ kind, regex: escapeRegex(anchor) });
-  return JSON.stringify(hint ? { kind, regex: hint } : { kind });
-}
-
-const TRIPLE_SLOTS = 1 << 16;
-
-function tripleSlot(a: number, b: number, c: number): number {
-  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35)) >>> 16;
-}
-
-/** An ASCII upper-case letter's code as lower case; any other code as it is. */
-function fold(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
-}
-
-/** [A-Za-z0-9_$] by char code (NaN, off either end of the text, is not). */
-function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
-}
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, (c) => `\\${c}`);
@@ -656,23 +381,6 @@ export function searchPatterns(f: Formula): string[] {
       return f.items.flatMap(searchPatterns);
     case 'all':
       return [...f.positives, ...f.insides, ...[...f.negatives, ...f.notInsides].filter((n) => n.op !== 'pattern')].flatMap(searchPatterns);
-  }
-}
-
-/** Whether a formula can match at all in a file with these words (positive parts only). */
-function feasible(f: Formula, scope: FileScope, language: CodeLanguage | undefined): boolean {
-  switch (f.op) {
-    case 'pattern': {
-      const p = language ? patternFor(f.source, language) : undefined;
-      return p !== undefined && scope.feasible(p);
-    }
-    case 'regex':
-      // a regex that matches nowhere in the file makes its `patterns` impossible there
-      return scope.regexOccurs(f.regex);
-    case 'either':
-      return f.items.some((i) => feasible(i, scope, language));
-    case 'all':
-      return [...f.positives, ...f.insides].every((i) => feasible(i, scope, language));
   }
 }
 
@@ -958,25 +666,20 @@ function rulePatternsOf(rule: CodeRule): string[] {
   return [...t.sources, ...t.sinks, ...t.sanitizers, ...t.propagators.map((p) => p.formula)].flatMap(searchPatterns);
 }
 
-function ruleFeasible(rule: CodeRule, scope: FileScope, language: CodeLanguage | undefined): boolean {
-  if (rule.formula) return feasible(rule.formula, scope, language);
-  const t = rule.taint!;
-  return t.sources.some((f) => feasible(f, scope, language)) && t.sinks.some((f) => feasible(f, scope, language));
-}
-
 /**
  * Run rules on one file. `rules` should already be the ones whose languages and paths apply.
  * A rule that throws is reported as a problem; the others go on.
  */
 export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): FileResult {
   const language = file.language;
+  prepared(rules, language);
   const scope = new FileScope(file, language);
   const problems: RuleProblem[] = [];
   // hints first: a pattern whose metavariable-regex words are not in the file cannot match there
   scope.hints = regexHints(rules);
   const live = rules.filter((r) => {
     try {
-      return ruleFeasible(r, scope, language);
+      return ruleLive(r, language, scope, scope.words);
     } catch (e) {
       problems.push({ ruleId: r.id, source: r.source, problem: e instanceof Error ? e.message : String(e) });
       return false;
@@ -1015,6 +718,17 @@ export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): File
     }
   }
   return result;
+}
+
+const preparedFor = new WeakMap<readonly CodeRule[], Set<CodeLanguage | undefined>>();
+
+/** The pre-filter readied once per rule selection and grammar (the selector hands the same array back for the same selection). */
+function prepared(rules: readonly CodeRule[], language: CodeLanguage | undefined): void {
+  let langs = preparedFor.get(rules);
+  if (!langs) preparedFor.set(rules, (langs = new Set()));
+  if (langs.has(language)) return;
+  prepareRules(rules, language, rulePatterns);
+  langs.add(language);
 }
 
 function firstError(root: SgNode): { line: number } | undefined {

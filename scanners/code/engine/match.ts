@@ -190,6 +190,8 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
         if (STRING_KINDS.has(kind)) return stringContent(textM(t)) === p.text ? b : undefined;
         return textM(t) === p.text ? b : undefined;
       }
+      // `{ ... }`, `f(...)`: any children match, and a big body's children need not be read
+      if (anyChildren(p)) return b;
       return matchList(p.children, omitUnmentioned(p, sigM(t)), b, t);
     }
   }
@@ -279,11 +281,82 @@ function hasSubstitution(t: SgNode): boolean {
   });
 }
 
-/** `<... P ...>`: the node itself or any node inside it. */
+/** A node pattern whose children are one unnamed `...`: every list of children matches it. */
+function anyChildren(p: Extract<PNode, { t: 'node' }>): boolean {
+  const c = p.children;
+  return c.length === 1 && c[0]!.t === 'ellipsis' && c[0]!.name === undefined;
+}
+
+/** Above this many characters, a subtree is searched for `<... P ...>` by ast-grep rather than walked child by child. */
+const NATIVE_DEEP_CHARS = 2048;
+
+/** The ast-grep rule finding the nodes a deep pattern's inner part can match, by kind; null when no kind narrows them. */
+const deepRules = new WeakMap<PNode, object | null>();
+
+function deepRule(inner: PNode): object | null {
+  let r = deepRules.get(inner);
+  if (r === undefined) {
+    const kinds = candidateKinds(inner);
+    r = kinds ? { rule: { any: kinds.map((kind) => ({ kind })) } } : null;
+    deepRules.set(inner, r);
+  }
+  return r;
+}
+
+/**
+ * Kinds a node must have for `matchNode(p, node)` to match it, leaving out wrappers whose match is
+ * their only child's (a statement or parentheses around an expression, a declaration of one name):
+ * that child is met right after them in a walk, with the same result. Undefined when any kind may.
+ */
+function candidateKinds(p: PNode): string[] | undefined {
+  switch (p.t) {
+    case 'node':
+      if (JSX_ELEMENTS.has(p.kind)) return [...JSX_ELEMENTS];
+      return p.kind === 'assignment_expression' ? [p.kind, 'variable_declarator'] : [p.kind];
+    case 'alt': {
+      const all: string[] = [];
+      for (const o of p.options) {
+        const k = candidateKinds(o);
+        if (!k) return undefined;
+        all.push(...k);
+      }
+      return [...new Set(all)];
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `<... P ...>`: the node itself or any node inside it, the first in a pre-order walk. A big
+ * subtree is searched natively for the nodes of P's kinds (in the same order); a small one, or
+ * when no kind narrows P, is walked here. Comments and punctuation are skipped: P could only match
+ * them if it matched any node, and then it matched the subtree's top already.
+ */
 function matchDeep(inner: PNode, t: SgNode, b: Bindings): Bindings | undefined {
   const here = matchNode(inner, t, b);
   if (here) return here;
-  for (const c of t.children()) {
+  const rule = deepRule(inner);
+  if (rule) {
+    const span = spanM(t);
+    if (span.endIndex - span.startIndex > NATIVE_DEEP_CHARS) {
+      let found: SgNode[] | undefined;
+      try {
+        found = t.findAll(rule as never);
+      } catch {
+        // a kind this grammar lacks: walk instead
+        deepRules.set(inner, null);
+      }
+      if (found) {
+        for (const c of found) {
+          const r = matchNode(inner, c, b);
+          if (r) return r;
+        }
+        return undefined;
+      }
+    }
+  }
+  for (const c of sigM(t)) {
     if (!c.isNamed()) continue;
     const r = matchDeep(inner, c, b);
     if (r) return r;

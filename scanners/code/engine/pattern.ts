@@ -81,6 +81,69 @@ const ROOTS = new Set(['program', 'module', 'source_file']);
 
 export class PatternError extends Error {}
 
+/** Compiled patterns by grammar and source; compiling is pure, so one cache serves every file (and the rule loader). */
+const compiled = new Map<CodeLanguage, Map<string, CompiledPattern | PatternError>>();
+
+/** A pattern compiled for a grammar, from the cache; throws PatternError when it does not parse there. */
+export function compiledPattern(source: string, language: CodeLanguage): CompiledPattern {
+  // one map per grammar: this runs for every pattern of every file, and a joined key costs a string each time
+  let byLang = compiled.get(language);
+  if (!byLang) compiled.set(language, (byLang = new Map()));
+  let c = byLang.get(source);
+  if (c === undefined) {
+    try {
+      c = compilePattern(source, language);
+      if (c.native && !nativeWorks(c.native, language)) delete c.native;
+    } catch (e) {
+      if (!(e instanceof PatternError)) throw e;
+      c = e;
+    }
+    byLang.set(source, c);
+  }
+  if (c instanceof PatternError) throw c;
+  return c;
+}
+
+/**
+ * The pattern for a grammar, or undefined when it does not parse there: a JSX pattern in a rule
+ * for `typescript` is checked at load against .tsx's grammar and simply cannot occur in .ts files.
+ */
+export function patternFor(source: string, language: CodeLanguage): CompiledPattern | undefined {
+  try {
+    return compiledPattern(source, language);
+  } catch (e) {
+    if (e instanceof PatternError) return undefined;
+    throw e;
+  }
+}
+
+/** ast-grep rejects some loose forms (a selector its context lacks): those fall back to the kind. */
+function nativeWorks(rule: NativeRule, language: CodeLanguage): boolean {
+  try {
+    parseSource(language, '').root().findAll({ rule } as never);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The compiled-pattern cache as plain data, for worker threads (a structured clone keeps plain objects, not error classes). */
+export type CompiledPatterns = [CodeLanguage, [string, CompiledPattern | { error: string }][]][];
+
+/** What this thread has compiled so far: a worker given it does not compile those patterns again. */
+export function compiledPatterns(): CompiledPatterns {
+  return [...compiled].map(([language, byLang]) => [language, [...byLang].map(([source, c]) => [source, c instanceof PatternError ? { error: c.message } : c])]);
+}
+
+/** Adopt another thread's compiled patterns (from `compiledPatterns`); what this thread compiled already stays. */
+export function adoptCompiledPatterns(patterns: CompiledPatterns): void {
+  for (const [language, entries] of patterns) {
+    let byLang = compiled.get(language);
+    if (!byLang) compiled.set(language, (byLang = new Map()));
+    for (const [source, c] of entries) if (!byLang.has(source)) byLang.set(source, 'error' in c ? new PatternError(c.error) : c);
+  }
+}
+
 const PLACEHOLDER = 'VIGILPH';
 
 /**

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ParseProblem, RuleMatch, RuleProblem, SourceFile } from '../types.js';
+import { compiledPatterns, type CompiledPatterns } from './pattern.js';
 import type { CodeRule } from './rules.js';
 import type { WorkerBatch, WorkerInit, WorkerResult } from './worker.js';
 
@@ -42,7 +43,10 @@ interface Slot {
 export class EvaluationPool {
   private readonly slots: Slot[] = [];
   private readonly queue: number[] = [];
-  private readonly batches: SourceFile[][] = [];
+  /** Batches by id until sent: the worker has its own copy then, and the source is not held twice. */
+  private readonly batches: (SourceFile[] | undefined)[] = [];
+  /** Files in each batch, for progress. */
+  private readonly counts: number[] = [];
   private readonly results: WorkerResult[] = [];
   private current: SourceFile[] = [];
   private currentBytes = 0;
@@ -54,6 +58,8 @@ export class EvaluationPool {
   private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   private readonly url = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   private readonly onAbort = () => this.fail(this.opts.signal!.reason);
+  /** Taken once: a recycled worker gets the same. */
+  private readonly patterns: CompiledPatterns = compiledPatterns();
 
   constructor(
     private readonly rules: readonly CodeRule[],
@@ -103,6 +109,7 @@ export class EvaluationPool {
   private flush(): void {
     if (this.current.length === 0) return;
     this.batches.push(this.current);
+    this.counts.push(this.current.length);
     this.queue.push(this.batches.length - 1);
     this.current = [];
     this.currentBytes = 0;
@@ -110,14 +117,14 @@ export class EvaluationPool {
   }
 
   private start(): void {
-    const slot: Slot = { worker: new Worker(this.url, { workerData: { rules: [...this.rules] } satisfies WorkerInit }), bytes: 0, busy: 0, ready: false, retiring: false };
+    const slot: Slot = { worker: new Worker(this.url, { workerData: { rules: [...this.rules], patterns: this.patterns } satisfies WorkerInit }), bytes: 0, busy: 0, ready: false, retiring: false };
     this.slots.push(slot);
     slot.worker.on('message', (m: WorkerResult | { ready: true }) => {
       if ('ready' in m) slot.ready = true;
       else {
         this.results[m.id] = m;
         slot.busy--;
-        this.done += this.batches[m.id]!.length;
+        this.done += this.counts[m.id]!;
         this.opts.onProgress?.(this.done);
       }
       this.feed(slot);
@@ -143,6 +150,7 @@ export class EvaluationPool {
     while (slot.busy < IN_FLIGHT && this.queue.length > 0) {
       const id = this.queue.shift()!;
       const files = this.batches[id]!;
+      this.batches[id] = undefined;
       for (const f of files) slot.bytes += f.text.length;
       slot.busy++;
       slot.worker.postMessage({ id, files } satisfies WorkerBatch);

@@ -11,7 +11,7 @@ import { readTextInput } from '../../../src/util/read-input.js';
 import type { CodeLanguage, RuleSeverity, RuleSource } from '../types.js';
 import { pathFilter } from '../files.js';
 import { grammarsFor, TEXT_LANGUAGES } from './grammar.js';
-import { compilePattern, PatternError } from './pattern.js';
+import { compiledPattern, PatternError } from './pattern.js';
 
 type Where = RuleSource;
 
@@ -241,7 +241,8 @@ class RuleReader {
     let parsed = false;
     for (const g of this.grammars) {
       try {
-        compilePattern(source, g);
+        // through the cache: the evaluator (or the worker threads, which are handed the cache) need it compiled anyway
+        compiledPattern(source, g);
         parsed = true;
         break;
       } catch (e) {

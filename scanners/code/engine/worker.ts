@@ -1,19 +1,22 @@
 /**
  * A worker thread of the embedded engine: it gets the checked rules once, then evaluates batches of
- * files sent to it. After each megabyte or so of source it asks V8 for a full collection, which frees
- * the parse trees napi holds natively (V8 cannot see their size, so it would not hurry otherwise).
+ * files sent to it. After every two megabytes or so of source it asks V8 for a full collection, which
+ * frees the parse trees napi holds natively (V8 cannot see their size, so it would not hurry otherwise).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ParseProblem, RuleMatch, RuleProblem, SourceFile } from '../types.js';
 import { evaluateFile } from './evaluate.js';
+import { adoptCompiledPatterns, type CompiledPatterns } from './pattern.js';
 import type { CodeRule } from './rules.js';
 import { ruleSelector } from './select.js';
 
 export interface WorkerInit {
   /** The rules as the main thread loaded and checked them (plain data and RegExps clone across threads). */
   rules: CodeRule[];
+  /** The patterns the main thread compiled while checking them: each worker would otherwise compile them again. */
+  patterns: CompiledPatterns;
 }
 
 export interface WorkerBatch {
@@ -30,9 +33,15 @@ export interface WorkerResult {
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as (() => void) | undefined;
-/** Source evaluated between full collections: the native trees of that much code are what is held. */
-const GC_EVERY_BYTES = 1024 * 1024;
+/**
+ * Source evaluated between full collections: the native trees of that much code are what is held.
+ * Each collection marks the whole heap (helper threads too); at 2 MB a scan of a million lines
+ * spends about 5 % less CPU than at 1 MB for about 50 MB more at its peak (measured on the code
+ * benchmark).
+ */
+const GC_EVERY_BYTES = 2 * 1024 * 1024;
 
+adoptCompiledPatterns((workerData as WorkerInit).patterns);
 const rulesFor = ruleSelector((workerData as WorkerInit).rules);
 let sinceGc = 0;
 
