@@ -77,7 +77,7 @@ async function openSqlite(file: string, sla: SlaDays): Promise<Ledger> {
     },
     bulkInsert: (_trx, table, columns, rows, returnIds) => insert(table, columns, rows, returnIds),
     readPages: (table, columns, key) => sqliteReadPages(database, table, columns, key),
-    rowDigests: () => digestRowsOnWorker(path),
+    rowDigests: (events) => digestRowsOnWorker(path, events),
     async close() {
       // Kysely's destroy closes the database.
     },

@@ -1,14 +1,19 @@
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { MaterialisedRow, ReplayedState } from './replay.js';
 
 /**
- * A digest of a finding's chain-covered state, computed the same way from a findings row and from
- * the state its events replay to, so that `ledger verify` can compare a million rows by digest on
- * another thread and look closer only where they differ. SHA-256: the row's free-text fields
- * (a justification) are chosen by whoever edits the table, so the digest must resist collisions.
+ * A digest of a page of findings' chain-covered states, computed the same way from findings rows
+ * and from the states their events replay to, so that `ledger verify` can compare a million rows
+ * by 500 digests made on another thread and look closer only at a page whose digest differs.
+ * SHA-256: the rows' free-text fields (a justification) are chosen by whoever edits the table, so
+ * the digest must resist collisions. Each state is its fields' JSON, one per line (JSON text has
+ * no raw newline), so the text names each state of the page unambiguously.
  */
-export function stateDigest(fields: readonly (string | number | null)[]): string {
-  return hash('sha256', JSON.stringify(fields), 'base64');
+export function pageDigest(states: readonly (readonly (string | number | null)[])[]): string {
+  // fed a state at a time: one long string costs twice as much to hash (measured)
+  const h = createHash('sha256');
+  for (const s of states) h.update(`${JSON.stringify(s)}\n`);
+  return h.digest('base64');
 }
 
 /** The digested fields of a row, in MaterialisedRow order; `dataOk` says its content matches data_hash. */

@@ -245,6 +245,25 @@ describe.each(stores)('ledger on $name', (store) => {
       expect((await ledger.verify()).broken).toEqual({ seq: 6, reason: expect.stringMatching(/edited/) });
     });
 
+    // on SQLite a second thread hashes the later half of the chain: an edit there is named the same way
+    it('detects an edited event in the later half of the chain, and names the first of two', async () => {
+      await exec(`update events set actor = 'mallory' where seq = 16`);
+      expect((await ledger.verify()).broken).toEqual({ seq: 16, reason: expect.stringMatching(/edited/) });
+      await exec(`update events set actor = 'mallory' where seq = 8`);
+      const v = await ledger.verify();
+      expect(v.broken).toEqual({ seq: 8, reason: expect.stringMatching(/edited/) });
+      expect(v.events).toBe(7);
+    });
+
+    it('names an edited event in the later half before a break found after it', async () => {
+      await exec(`update events set actor = 'mallory' where seq = 15`);
+      await exec('delete from events where seq = 18');
+      const v = await ledger.verify();
+      expect(v.broken).toEqual({ seq: 15, reason: expect.stringMatching(/edited/) });
+      expect(v.events).toBe(14);
+      expect(v.headHash).toMatch(/^[0-9a-f]{64}$/);
+    });
+
     it('detects a deleted event', async () => {
       await exec('delete from events where seq = 4');
       expect((await ledger.verify()).broken).toMatchObject({ seq: 4, reason: expect.stringMatching(/missing/) });
