@@ -138,7 +138,12 @@ const YAML_TARGET = /\.test\.(?:yaml|yml)$/;
 const FIXED_FILE = /\.fixed\.[^.]+$/;
 // The marker must come straight before the keyword (spaces aside), so `todook:` is never read as `ok:`
 // and `http://example.com` is not a comment.
-const ANNOTATION = /(?:\/\/|#|<!--|\/\*|--)[ \t]*(todoruleid|todook|ruleid|ok):(.*)$/;
+const ANNOTATION = /(?:\/\/|#|<!--|\/\*|--)[ \t]*(todoruleid|todook|deepruleid|deepok|ruleid|ok):(.*)$/;
+/**
+ * Semgrep's `deepruleid:` / `deepok:` say what its cross-file engine finds; `semgrep --test` without
+ * it reads them as `todoruleid:` (not reported yet) and `todook:` (still reported), and so does vigil.
+ */
+const DEEP: Readonly<Record<string, AnnotationKind>> = { deepruleid: 'todoruleid', deepok: 'todook' };
 const RULE_ID = /^[A-Za-z0-9_.\-/]+$/;
 const CLOSER = /-->|\*\//;
 
@@ -227,7 +232,7 @@ export function parseAnnotations(text: string, file: string): Annotations {
   lines.forEach((content, i) => {
     const m = ANNOTATION.exec(content);
     if (!m) return;
-    const kind = m[1] as AnnotationKind;
+    const kind = DEEP[m[1]!] ?? (m[1] as AnnotationKind);
     let rest = m[2]!;
     let codeAfter = false;
     const closer = CLOSER.exec(rest);

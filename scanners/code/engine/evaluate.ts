@@ -11,7 +11,9 @@
  */
 import type { SgNode } from '@ast-grep/napi';
 import type { CodeLanguage, ParseProblem, RuleMatch, RuleProblem, SourceFile } from '../types.js';
+import { analyse } from './analysis.js';
 import { evaluateComparison } from './comparison.js';
+import { genericMatches, tokenize } from './generic.js';
 import { parseSource } from './grammar.js';
 import { kindM, matchNode, matchSequence, spanM, spanOf, textM, unify, type Bindings, type Match, type Span } from './match.js';
 import { kindOf, patternFor, significant, type CompiledPattern, type PNode } from './pattern.js';
@@ -282,6 +284,14 @@ export class FileScope {
   }
 
   /** Matches of a regex over the file (or a node's text), as spans. */
+  private tokens?: ReturnType<typeof tokenize>;
+
+  /** Matches of a generic-mode pattern (see generic.ts) in the whole file. */
+  genericMatches(source: string): Match[] {
+    this.tokens ??= tokenize(this.file.text);
+    return genericMatches(source, this.tokens, (a, b) => this.spanOfOffsets(a, b));
+  }
+
   regexMatches(re: RegExp, within?: SgNode): Match[] {
     const text = within ? within.text() : this.file.text;
     const base = within ? within.range().start.index : 0;
@@ -402,7 +412,9 @@ export class Evaluator {
   formula(f: Formula, within?: SgNode): Match[] {
     switch (f.op) {
       case 'pattern': {
-        const p = this.language ? patternFor(f.source, this.language) : undefined;
+        // a rule for `generic`: the file is read as words and punctuation
+        if (!this.language) return within ? [] : this.scope.genericMatches(f.source);
+        const p = patternFor(f.source, this.language);
         return p ? this.scope.matches(p, within) : [];
       }
       case 'regex':
@@ -566,6 +578,10 @@ export class Evaluator {
         const b = r.bindings.get(c.name);
         if (!b) return [];
         return c.regex.test(b.text) ? [r] : [];
+      }
+      case 'metavariable-analysis': {
+        const b = r.bindings.get(c.name);
+        return b && analyse(c.analyzer, b.text) ? [r] : [];
       }
       case 'metavariable-comparison':
         return evaluateComparison(c.comparison, (name) => r.bindings.get(name)?.text) ? [r] : [];

@@ -121,6 +121,21 @@ function nodeBinding(t: SgNode): Binding {
 }
 
 /** Bind a name, or check it against what it is already bound to. */
+/** A string pattern that is one metavariable: `"$X"`, `'$ALGO'`. */
+const QUOTED_MV = /^\$[A-Z_][A-Z0-9_]*$/;
+
+/** A string literal's content (without its quotes) as a binding, spanning the content. */
+function contentBinding(t: SgNode): Binding {
+  const text = stringContent(textM(t));
+  const whole = spanM(t);
+  const quote = textM(t).indexOf(text);
+  const start = quote > 0 ? quote : 0;
+  const span: Span = whole.startLine === whole.endLine
+    ? { ...whole, startIndex: whole.startIndex + start, startColumn: whole.startColumn + start, endIndex: whole.startIndex + start + text.length, endColumn: whole.startColumn + start + text.length }
+    : whole;
+  return { node: t, text, span };
+}
+
 export function bind(b: Bindings, name: string, value: Binding): Bindings | undefined {
   const had = b.get(name);
   if (had) return normalised(had.text) === normalised(value.text) ? b : undefined;
@@ -151,6 +166,8 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
     case 'ellipsis':
       return b;
     case 'anystr':
+      // constant propagation: a name whose value is a constant string is that string to `"..."`
+      if (kindM(t) === 'identifier') return !p.fstring && constantString(t) !== undefined ? b : undefined;
       if (!STRING_KINDS.has(kindM(t))) return undefined;
       if (p.fstring) return /^[a-zA-Z]*[fF][a-zA-Z]*["']/.test(textM(t)) ? b : undefined;
       return hasSubstitution(t) ? undefined : b;
@@ -175,6 +192,13 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
           const inner = sigM(t);
           if (inner.length === 1) return matchNode(p, inner[0]!, b);
         }
+        // `var x = v` also matches `let` and `const` declarations (Semgrep reads them as one construct)
+        if (p.kind === 'variable_declaration' && kind === 'lexical_declaration') {
+          const [keyword, ...rest] = p.children;
+          const parts = sigM(t);
+          if (keyword?.t !== 'node' || keyword.text !== 'var' || parts.length === 0) return undefined;
+          return matchList(rest, parts.slice(1), b, t);
+        }
         if (p.kind === 'assignment_expression') {
           // `$X = v` matches `const x = v` / `let x: T = v` / Java's `T x = v`
           if (kind === 'variable_declarator') {
@@ -187,7 +211,11 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
         return undefined;
       }
       if (p.text !== undefined) {
-        if (STRING_KINDS.has(kind)) return stringContent(textM(t)) === p.text ? b : undefined;
+        if (STRING_KINDS.has(kind)) {
+          // `'$ALGO'`: a metavariable alone in quotes binds the string's content
+          if (QUOTED_MV.test(p.text)) return hasSubstitution(t) ? undefined : bind(b, p.text, contentBinding(t));
+          return stringContent(textM(t)) === p.text ? b : undefined;
+        }
         return textM(t) === p.text ? b : undefined;
       }
       // `{ ... }`, `f(...)`: any children match, and a big body's children need not be read
@@ -279,6 +307,72 @@ function hasSubstitution(t: SgNode): boolean {
     const k = kindM(c);
     return k === 'template_substitution' || k === 'interpolation';
   });
+}
+
+/**
+ * The constant string a JavaScript/TypeScript expression always has, as Semgrep's constant
+ * propagation sees it: a string or template literal without substitutions, `+` of constants,
+ * or a name declared in an enclosing scope with such a value — by `const`, or by `let`/`var`
+ * when the file never assigns the name again. Undefined when it is not known to be constant.
+ */
+export function constantString(t: SgNode, depth = 0): string | undefined {
+  if (depth > 8) return undefined;
+  const kind = kindM(t);
+  if (kind === 'string' || kind === 'template_string') return hasSubstitution(t) ? undefined : stringContent(textM(t));
+  if (kind === 'parenthesized_expression') {
+    const inner = sigM(t);
+    return inner.length === 1 ? constantString(inner[0]!, depth + 1) : undefined;
+  }
+  if (kind === 'binary_expression') {
+    const [l, op, r] = sigM(t);
+    if (!l || !r || op?.text() !== '+') return undefined;
+    const a = constantString(l, depth + 1);
+    const c = a === undefined ? undefined : constantString(r, depth + 1);
+    return a === undefined || c === undefined ? undefined : a + c;
+  }
+  if (kind !== 'identifier') return undefined;
+  const name = textM(t);
+  for (let scope = t.parent(); scope; scope = scope.parent()) {
+    if (!BLOCK_KINDS.has(kindM(scope)) && kindM(scope) !== 'program') continue;
+    for (const stmt of scope.children()) {
+      const sk = kindM(stmt);
+      if (sk !== 'lexical_declaration' && sk !== 'variable_declaration') continue;
+      const keyword = stmt.child(0)?.text();
+      for (const d of stmt.children()) {
+        if (kindM(d) !== 'variable_declarator') continue;
+        const id = d.field('name');
+        if (!id || kindM(id) !== 'identifier' || textM(id) !== name) continue;
+        const value = d.field('value');
+        if (!value || value.range().start.index <= t.range().start.index && value.range().end.index >= t.range().end.index) return undefined;
+        if (keyword !== 'const' && assignedAgain(scope, name)) return undefined;
+        return constantString(value, depth + 1);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether the name is the target of an assignment (`x = …`, `x += …`, `x++`) in the scope besides its declaration. */
+function assignedAgain(scope: SgNode, name: string): boolean {
+  const text = textM(scope);
+  let assignments = 0;
+  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
+    const before = text.charCodeAt(i - 1);
+    if (isIdentChar(before) || before === 46 /* . */) continue;
+    let j = i + name.length;
+    if (isIdentChar(text.charCodeAt(j))) continue;
+    while (text[j] === ' ' || text[j] === '\t') j++;
+    const c = text[j];
+    const n = text[j + 1];
+    if ((c === '=' && n !== '=' && n !== '>') || ((c === '+' || c === '-') && (n === '=' || n === c)) || ('*/%&|^'.includes(c ?? 'x') && n === '=')) {
+      if (++assignments > 1) return true;
+    }
+  }
+  return false;
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
 /** A node pattern whose children are one unnamed `...`: every list of children matches it. */
@@ -423,12 +517,40 @@ export function listFrom(
         if (r) return r;
       }
     }
+    // Semgrep's deep statement matching: after `...`, the rest of a sequence may sit in a block
+    // nested in a later statement (`a(); ... b();` matches `a(); if (x) { b(); }`, and a function's body)
+    if (!whole && !p.name && i + 1 < ps.length) {
+      for (let k = j; k < ts.length; k++) {
+        for (const block of nestedBlocks(ts[k]!)) {
+          const r = listFrom(ps, i, significant(block.children()), 0, b, block, false);
+          if (r) return { b: r.b, end: k + 1 };
+        }
+      }
+    }
     return undefined;
   }
   if (j >= ts.length) return undefined;
   const next = matchNode(p, ts[j]!, b);
   if (!next) return undefined;
   return listFrom(ps, i + 1, ts, j + 1, next, parent, whole);
+}
+
+/** Kinds that hold a list of statements. */
+const BLOCK_KINDS = new Set(['statement_block', 'block', 'switch_case', 'switch_default', 'switch_block_statement_group', 'expression_case', 'default_case', 'communication_case', 'type_case']);
+
+/** The statement lists nested in `t`, outermost first and not inside one another (a deeper one is reached from its own). */
+function nestedBlocks(t: SgNode): SgNode[] {
+  const out: SgNode[] = [];
+  const walk = (n: SgNode) => {
+    for (const c of n.children()) {
+      if (!c.isNamed()) continue;
+      if (BLOCK_KINDS.has(kindM(c))) out.push(c);
+      else walk(c);
+    }
+  };
+  if (BLOCK_KINDS.has(kindM(t))) out.push(t);
+  else walk(t);
+  return out;
 }
 
 /**

@@ -155,9 +155,10 @@ export function compilePattern(source: string, language: CodeLanguage): Compiled
   let dollar = rewrite(source, language, deep);
   if (language === 'python') dollar = pythonDictEllipses(dollar);
   if (language === 'java') dollar = javaEllipses(dollar);
+  if (JS_FAMILY.has(language)) dollar = jsStatementEllipses(dollar);
   const parsed = parseWithContext(expand(dollar, language), language);
   const root = toPNode(parsed.nodes, language, deep);
-  const tokens = [...new Set(collectTokens(root))];
+  let tokens = [...new Set(collectTokens(root))];
   const first = root.t === 'seq' ? root.items[0]! : root;
   const kinds =
     first.t === 'node'
@@ -170,13 +171,22 @@ export function compilePattern(source: string, language: CodeLanguage): Compiled
   // `$X = v` also matches a declaration `const x = v` (Java: `T x = v`), as in Semgrep
   const assigns = kinds.includes('assignment_expression') && DECLARATOR_LANGUAGES.has(language);
   if (assigns) kinds.push('variable_declarator');
+  // `var x = v` matches `let` and `const` too (see match.ts)
+  const anyDeclaration = contains(root, (p) => p.t === 'node' && p.kind === 'variable_declaration') && knownKinds(language, ['lexical_declaration']).length > 0;
+  if (anyDeclaration) {
+    if (kinds.includes('variable_declaration')) kinds.push('lexical_declaration');
+    // a `let` or `const` declaration has no `var` in it
+    tokens = tokens.filter((w) => w !== 'var');
+  }
   // a JSX pattern matches elements with more attributes, in any order, with or without children
   const jsx = kinds.some((k) => JSX_ELEMENTS.has(k));
   if (jsx) for (const k of JSX_ELEMENTS) if (!kinds.includes(k)) kinds.push(k);
   // declarations match with modifiers, annotations and throws clauses the pattern leaves out; ast-grep would not
   const declaration = first.t === 'node' && DECLARATION_ROOTS.has(first.kind);
-  const native = root.t === 'node' && !assigns && !jsx && !declaration ? nativeRule(dollar, root, parsed, language) : undefined;
-  const anchor = collectTokens(first, 2).sort((a, b) => b.length - a.length)[0];
+  const native = root.t === 'node' && !assigns && !anyDeclaration && !jsx && !declaration ? nativeRule(dollar, root, parsed, language) : undefined;
+  const anchor = collectTokens(first, 2)
+    .filter((w) => !anyDeclaration || w !== 'var')
+    .sort((a, b) => b.length - a.length)[0];
   return { source, language, root, tokens, kinds, ...(anchor ? { anchor } : {}), ...(native ? { native } : {}) };
 }
 
@@ -224,6 +234,34 @@ function pythonDictEllipses(code: string): string {
     out += code.slice(i, at) + (bare && isDict ? '$$$: $$$' : '$$$');
     i = at + 3;
   }
+}
+
+const JS_FAMILY = new Set<CodeLanguage>(['javascript', 'jsx', 'typescript', 'tsx']);
+
+/**
+ * A statement `...` needs no `;` in Semgrep (`{ ... eval(x); ... }` on one line); JavaScript does
+ * when another statement follows on the same line: there `$$$` becomes `$$$;`, which `convert`
+ * reads as the same ellipsis. A `$$$` that starts a statement and is followed by the start of
+ * another on its line is the only one touched.
+ */
+function jsStatementEllipses(code: string): string {
+  let out = '';
+  let i = 0;
+  for (let at = code.indexOf('$$$'); at !== -1; at = code.indexOf('$$$', at + 3)) {
+    let before = at - 1;
+    while (before >= 0 && (code[before] === ' ' || code[before] === '\t')) before--;
+    const opener = before < 0 || code[before] === '{' || code[before] === ';' || code[before] === '\n';
+    let after = at + 3;
+    if (/[A-Za-z0-9_]/.test(code[after] ?? '')) continue; // a named `$$$X`: left alone
+    while (code[after] === ' ' || code[after] === '\t') after++;
+    const next = code[after] ?? '';
+    const statementFollows = next !== '' && /[A-Za-z_$]/.test(next);
+    if (opener && statementFollows) {
+      out += `${code.slice(i, at)}$$$;`;
+      i = at + 3;
+    }
+  }
+  return out + code.slice(i);
 }
 
 /** The type Java's `(...)` parameters are parsed with, read back as one ellipsis. */
@@ -383,6 +421,11 @@ function convert(n: SgNode, language: CodeLanguage, deep: PNode[]): PNode {
   // a true leaf compares by text; `{}` or `()` compares by (no) children, so comments inside do not count
   if (all.length === 0) return { t: 'node', kind, text, children: [] };
   if (kids.length === 0) return { t: 'node', kind, children: [] };
+  // `$$$;` (a statement `...` followed by another on its line) is the ellipsis itself
+  if (kind === 'expression_statement' && kids.length === 1) {
+    const inner = convert(kids[0]!, language, deep);
+    if (inner.t === 'ellipsis') return inner;
+  }
   if (language === 'java') {
     // `$$$;` as a statement, and `(VigilEllipsisType $$$)` as parameters, are one ellipsis each
     if ((kind === 'local_variable_declaration' || kind === 'field_declaration') && kids.some((c) => c.text() === JAVA_ELLIPSIS_TYPE)) return { t: 'ellipsis' };
@@ -485,7 +528,8 @@ function nativeRule(dollar: string, root: PNode, parsed: Parsed, language: CodeL
   if (contains(root, (p) => p.t === 'chain')) return undefined;
   let n = 0;
   const loose = collapseEllipsisLists(dollar).replace(/\$(\$\$)?([A-Z_][A-Z0-9_]*)/g, (_m, multi: string | undefined) => (multi ? '$$$' : `$_V${n++}`));
-  if (!parsed.context) return { pattern: { context: loose, strictness: 'relaxed' } };
+  // `foo(1);` was unwrapped to the call: ast-grep, given the `;`, would look for statements only
+  if (!parsed.context) return { pattern: { context: root.kind !== 'expression_statement' && loose.trimEnd().endsWith(';') ? loose.trimEnd().slice(0, -1) : loose, strictness: 'relaxed' } };
   const at = parsed.context.indexOf('@@');
   const body = language === 'python' ? loose.replace(/\n/g, '\n    ') : loose;
   return { pattern: { context: parsed.context.slice(0, at) + body + parsed.context.slice(at + 2), selector: root.kind, strictness: 'relaxed' } };

@@ -285,9 +285,13 @@ function requiredWords(n: Need): Set<string> | null {
   }
 }
 
+/** Always satisfied: no fact of the text rules it out. */
+const ANY_TEXT: Need = { t: 'all', items: [] };
+
 /** The words of a pattern, known to the vocabulary before any file is scanned for them. */
 function patternNeed(source: string, language: CodeLanguage | undefined): Need {
-  if (!language) return NEVER;
+  // a generic-mode pattern (no grammar) can match any text file
+  if (!language) return ANY_TEXT;
   let p: CompiledPattern | undefined;
   try {
     p = patternFor(source, language);

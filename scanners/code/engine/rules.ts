@@ -11,6 +11,8 @@ import { readTextInput } from '../../../src/util/read-input.js';
 import type { CodeLanguage, RuleSeverity, RuleSource } from '../types.js';
 import { pathFilter } from '../files.js';
 import { grammarsFor, TEXT_LANGUAGES } from './grammar.js';
+import { ANALYZERS, type Analyzer } from './analysis.js';
+import { compileGeneric } from './generic.js';
 import { compiledPattern, PatternError } from './pattern.js';
 
 type Where = RuleSource;
@@ -34,7 +36,8 @@ export type Formula =
 export type Condition =
   | { op: 'metavariable-regex'; name: string; regex: RegExp; where: Where }
   | { op: 'metavariable-pattern'; name: string; formula: Formula; language?: CodeLanguage; where: Where }
-  | { op: 'metavariable-comparison'; comparison: string; where: Where };
+  | { op: 'metavariable-comparison'; comparison: string; where: Where }
+  | { op: 'metavariable-analysis'; name: string; analyzer: Analyzer; where: Where };
 
 export interface TaintSpec {
   sources: Formula[];
@@ -76,7 +79,7 @@ const RULE_KEYS = new Set([
 const FORMULA_KEYS = ['pattern', 'patterns', 'pattern-either', 'pattern-regex'] as const;
 const PATTERNS_ITEM_KEYS = new Set([
   'pattern', 'patterns', 'pattern-either', 'pattern-regex', 'pattern-not', 'pattern-not-regex', 'pattern-inside', 'pattern-not-inside',
-  'metavariable-regex', 'metavariable-pattern', 'metavariable-comparison', 'focus-metavariable',
+  'metavariable-regex', 'metavariable-pattern', 'metavariable-comparison', 'metavariable-analysis', 'focus-metavariable',
 ]);
 /** Keys Semgrep allows on taint sources/sinks/sanitizers that vigil reads as plain patterns. */
 const TAINT_ITEM_EXTRA = new Set(['exact', 'by-side-effect', 'not-conflicting']);
@@ -251,6 +254,14 @@ class RuleReader {
       }
     }
     if (!parsed && firstError) this.fail(path, `invalid pattern "${oneLine(source)}": ${firstError.message}`);
+    if (this.grammars.length === 0) {
+      // a generic-mode pattern
+      try {
+        compileGeneric(source);
+      } catch (e) {
+        this.fail(path, `invalid generic pattern "${oneLine(source)}": ${(e as Error).message}`);
+      }
+    }
     return { op: 'pattern', source, where: this.where(path) };
   }
 
@@ -293,6 +304,9 @@ class RuleReader {
           break;
         case 'metavariable-comparison':
           f.conditions.push(this.metavariableComparison(val, kp));
+          break;
+        case 'metavariable-analysis':
+          f.conditions.push(this.metavariableAnalysis(val, kp));
           break;
         case 'focus-metavariable': {
           const names = Array.isArray(val) ? val : [val];
@@ -339,6 +353,15 @@ class RuleReader {
     for (const k of FORMULA_KEYS) if (o[k] !== undefined) rest[k] = o[k];
     const formula = reader.formula(rest, path);
     return { op: 'metavariable-pattern', name, formula, ...(language ? { language } : {}), where: this.where(path) };
+  }
+
+  metavariableAnalysis(val: unknown, path: (string | number)[]): Condition {
+    const o = this.mapping(val, path, ['metavariable', 'analyzer'], ['options']);
+    const analyzer = o['analyzer'];
+    if (typeof analyzer !== 'string' || !(ANALYZERS as readonly string[]).includes(analyzer)) {
+      this.fail([...path, 'analyzer'], `unknown analyzer "${String(analyzer)}" (Semgrep's are ${ANALYZERS.join(' and ')})`);
+    }
+    return { op: 'metavariable-analysis', name: this.metavariableName(o['metavariable'], [...path, 'metavariable']), analyzer: analyzer as Analyzer, where: this.where(path) };
   }
 
   metavariableComparison(val: unknown, path: (string | number)[]): Condition {
@@ -453,25 +476,11 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
   const present = FORMULA_KEYS.filter((k) => r[k] !== undefined);
   if (present.length !== 1) bad(present.length === 0 ? 'needs one of pattern, patterns, pattern-either or pattern-regex' : `has both ${present.join(' and ')}; use one`);
   if (grammars.length === 0 && present[0] !== 'pattern-regex') {
-    // a generic rule: only pattern-regex (and patterns of regexes) are evaluated
+    // a generic rule: its patterns are read in Semgrep's generic mode (generic.ts)
     const f = reader.operator(present[0]!, r[present[0]!], [...path, present[0]!]);
-    if (!regexOnly(f)) bad('a generic rule can only use pattern-regex (vigil has no generic-code matcher); run it with --engine semgrep');
     return { ...base, formula: f };
   }
   return { ...base, formula: reader.operator(present[0]!, r[present[0]!], [...path, present[0]!]) };
-}
-
-function regexOnly(f: Formula): boolean {
-  switch (f.op) {
-    case 'regex':
-      return true;
-    case 'pattern':
-      return false;
-    case 'either':
-      return f.items.every(regexOnly);
-    case 'all':
-      return [...f.positives, ...f.insides, ...f.negatives, ...f.notInsides].every(regexOnly) && f.conditions.every((c) => c.op !== 'metavariable-pattern');
-  }
 }
 
 function readPaths(v: unknown, bad: (problem: string, key?: string) => never): CodeRule['paths'] {
@@ -505,6 +514,7 @@ export function toJsRegex(source: string, anchored: boolean): RegExp {
       if (!flags.includes(f)) flags += f;
     }
   }
+  s = midPatternFlags(s);
   s = s.replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>').replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>').replace(/\\A/g, '^').replace(/\\Z/g, '$');
   if (anchored) s = `^(?:${s})`;
   // pattern-regex runs over the whole file in multiline mode; metavariable-regex is Python's re.match
@@ -514,6 +524,99 @@ export function toJsRegex(source: string, anchored: boolean): RegExp {
     set.add('m');
   }
   return new RegExp(s, [...set].join(''));
+}
+
+/**
+ * PCRE2 and Python let a flag group stand mid-pattern (`.*\b(?i)(select|delete)`), where it
+ * applies to the rest of its enclosing group; JavaScript (before V8's `(?i:…)`) does not. Each is
+ * translated exactly for what follows it: `(?i)` writes every ASCII letter there in both cases
+ * (`s` → `[sS]`, `[a-f]` → `[a-fA-F]`), `(?s)` makes `.` there `[\s\S]`, and `(?m)` is the flag
+ * pattern-regex always has. Others (`(?x)`, `(?m)` in a metavariable-regex) are refused.
+ */
+export function midPatternFlags(source: string): string {
+  if (!/\(\?[imsx-]+\)/.test(source)) return source;
+  let out = '';
+  /** Per open group: the flags in force inside it. */
+  const stack: { i: boolean; s: boolean }[] = [{ i: false, s: false }];
+  const top = () => stack[stack.length - 1]!;
+  for (let k = 0; k < source.length; k++) {
+    const c = source[k]!;
+    if (c === '\\') {
+      // an escape, with what belongs to it: `\x41`, `\u{41}`, `\p{Lu}`, `\k<name>`, `\cA`
+      const m = /^\\(?:[pPk][{<][^}>]*[}>]|x[0-9A-Fa-f]{2}|u\{[0-9A-Fa-f]+\}|u[0-9A-Fa-f]{4}|c[A-Za-z]|[\s\S])/.exec(source.slice(k, k + 64));
+      const esc = m ? m[0] : c;
+      out += esc;
+      k += esc.length - 1;
+      continue;
+    }
+    if (c === '[') {
+      // a character class, copied with letter ranges doubled when (?i) is in force
+      let end = k + 1;
+      if (source[end] === '^') end++;
+      if (source[end] === ']') end++;
+      while (end < source.length && source[end] !== ']') end += source[end] === '\\' ? 2 : 1;
+      const body = source.slice(k + 1, end);
+      out += `[${top().i ? caselessClass(body) : body}]`;
+      k = end;
+      continue;
+    }
+    const flagGroup = c === '(' ? /^\(\?([imsx]*)(?:-([imsx]+))?\)/.exec(source.slice(k, k + 12)) : null;
+    if (flagGroup) {
+      const on = flagGroup[1]!;
+      const off = flagGroup[2] ?? '';
+      if (on.includes('x') || off.includes('x')) throw new Error('the (?x) verbose flag is not supported');
+      const f = top();
+      if (on.includes('i')) f.i = true;
+      if (off.includes('i')) f.i = false;
+      if (on.includes('s')) f.s = true;
+      if (off.includes('s')) f.s = false;
+      k += flagGroup[0].length - 1;
+      continue;
+    }
+    if (c === '(') {
+      stack.push({ ...top() });
+      // a group's head as it is: `(?:`, `(?=`, `(?<!`, `(?P<name>`, `(?<name>`, `(?P=name)`
+      const head = /^\((?:\?(?:P?<[A-Za-z_]\w*>|P=[A-Za-z_]\w*\)|<?[=!]|:))?/.exec(source.slice(k, k + 40))![0];
+      out += head;
+      k += head.length - 1;
+      if (head.endsWith(')')) stack.pop();
+      continue;
+    }
+    if (c === ')') {
+      if (stack.length > 1) stack.pop();
+      out += c;
+      continue;
+    }
+    if (c === '.' && top().s) {
+      out += '[\\s\\S]';
+      continue;
+    }
+    if (top().i && /[A-Za-z]/.test(c)) {
+      out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** A class body with each ASCII letter and letter range also in the other case. */
+function caselessClass(body: string): string {
+  let extra = '';
+  for (let k = 0; k < body.length; k++) {
+    const c = body[k]!;
+    if (c === '\\') {
+      k++;
+      continue;
+    }
+    const range = body[k + 1] === '-' && body[k + 2] !== undefined && body[k + 2] !== ']' ? body[k + 2]! : undefined;
+    const lo = c;
+    const hi = range ?? c;
+    if (range) k += 2;
+    if (/[a-z]/.test(lo) && /[a-z]/.test(hi)) extra += lo === hi ? lo.toUpperCase() : `${lo.toUpperCase()}-${hi.toUpperCase()}`;
+    else if (/[A-Z]/.test(lo) && /[A-Z]/.test(hi)) extra += lo === hi ? lo.toLowerCase() : `${lo.toLowerCase()}-${hi.toLowerCase()}`;
+  }
+  return body + extra;
 }
 
 /** Why a metavariable-comparison expression is not one vigil evaluates, or undefined. */

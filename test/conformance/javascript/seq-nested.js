@@ -1,0 +1,8 @@
+// ruleid: seq-nested
+const sh = require('shelljs');
+function run(c) {
+  sh.exec(c);
+}
+// ok: seq-nested
+const fs = require('shelljs');
+fs.readFile(c);
