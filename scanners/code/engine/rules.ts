@@ -43,7 +43,79 @@ export interface TaintSpec {
   sources: Formula[];
   sinks: Formula[];
   sanitizers: Formula[];
-  propagators: { formula: Formula; from: string; to: string }[];
+  propagators: { formula: Formula; from: string; to: string; label?: string; requires?: LabelExpr; replaceLabels?: string[] }[];
+  /** Per source, in order: its label (default `__SOURCE__`), what it requires, whether it taints by side effect. */
+  sourceOptions?: TaintItemOptions[];
+  /** Per sink: what labels the data must carry (default `__SOURCE__`). */
+  sinkOptions?: TaintItemOptions[];
+  /** Per sanitizer: whether it cleans by side effect. */
+  sanitizerOptions?: TaintItemOptions[];
+}
+
+/** Semgrep's taint-item options. */
+export interface TaintItemOptions {
+  label?: string;
+  requires?: LabelExpr;
+  bySideEffect?: boolean;
+  /** `exact: false` on a sink: tainted data anywhere inside the match counts (the default here too). */
+  exact?: boolean;
+}
+
+/** A `requires:` expression over taint labels: `A`, `A and not B`, `(A or B) and C`. */
+export type LabelExpr = { op: 'label'; name: string } | { op: 'not'; e: LabelExpr } | { op: 'and' | 'or'; a: LabelExpr; b: LabelExpr };
+
+/** The label of a source that names none, and what a sink without `requires` requires. */
+export const DEFAULT_LABEL = '__SOURCE__';
+
+/** Parse a `requires:` expression; throws a message naming what is wrong. */
+export function parseLabelExpr(text: string): LabelExpr {
+  const tokens = text.match(/[A-Za-z_][A-Za-z0-9_]*|[()]|\S/g) ?? [];
+  let i = 0;
+  const peek = () => tokens[i];
+  const or = (): LabelExpr => {
+    let a = and();
+    while (peek() === 'or') {
+      i++;
+      a = { op: 'or', a, b: and() };
+    }
+    return a;
+  };
+  const and = (): LabelExpr => {
+    let a = not();
+    while (peek() === 'and') {
+      i++;
+      a = { op: 'and', a, b: not() };
+    }
+    return a;
+  };
+  const not = (): LabelExpr => {
+    const t = tokens[i++];
+    if (t === 'not') return { op: 'not', e: not() };
+    if (t === '(') {
+      const e = or();
+      if (tokens[i++] !== ')') throw new Error(`"${text}": a "(" is not closed`);
+      return e;
+    }
+    if (t === undefined || !/^[A-Za-z_]\w*$/.test(t) || t === 'and' || t === 'or') throw new Error(`"${text}": expected a label${t === undefined ? ' at the end' : ` where "${t}" stands`}`);
+    return { op: 'label', name: t };
+  };
+  const e = or();
+  if (i !== tokens.length) throw new Error(`"${text}": unexpected "${tokens[i]}"`);
+  return e;
+}
+
+/** Whether data carrying these labels satisfies the expression. */
+export function labelsSatisfy(e: LabelExpr, labels: ReadonlySet<string>): boolean {
+  switch (e.op) {
+    case 'label':
+      return labels.has(e.name);
+    case 'not':
+      return !labelsSatisfy(e.e, labels);
+    case 'and':
+      return labelsSatisfy(e.a, labels) && labelsSatisfy(e.b, labels);
+    case 'or':
+      return labelsSatisfy(e.a, labels) || labelsSatisfy(e.b, labels);
+  }
 }
 
 /** A checked rule. */
@@ -328,6 +400,15 @@ class RuleReader {
     return this.fail(path, 'expected a pattern or a mapping such as `patterns: …`');
   }
 
+  labelExpr(v: unknown, path: (string | number)[]): LabelExpr {
+    if (typeof v !== 'string' || !v.trim()) this.fail(path, '`requires` is an expression over labels such as `A and not B`');
+    try {
+      return parseLabelExpr(v as string);
+    } catch (e) {
+      return this.fail(path, `bad requires expression ${(e as Error).message}`);
+    }
+  }
+
   metavariableName(v: unknown, path: (string | number)[]): string {
     if (typeof v !== 'string' || !/^\$(\.\.\.)?[A-Z_][A-Z0-9_]*$/.test(v)) this.fail(path, `"${String(v)}" is not a metavariable ($X, $NAME, $...ARGS)`);
     return (v as string).replace('$...', '$');
@@ -440,8 +521,11 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
   };
   if (mode === 'taint') {
     for (const k of FORMULA_KEYS) if (r[k] !== undefined) bad(`"${k}" has no place in a taint rule; use pattern-sources and pattern-sinks`, k);
+    const options = new Map<string, TaintItemOptions[]>();
     const list = (key: string, required: boolean): Formula[] => {
       const v = r[key];
+      const opts: TaintItemOptions[] = [];
+      options.set(key, opts);
       if (v === undefined) {
         if (required) bad(`a taint rule needs \`${key}\``);
         return [];
@@ -450,10 +534,31 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
       return (v as unknown[]).map((item, i) => {
         if (typeof item !== 'object' || item === null || Array.isArray(item)) bad(`each item of ${key} is a mapping such as \`pattern: …\``, key);
         const o = item as Obj;
-        for (const unsupported of ['label', 'requires']) {
-          if (o[unsupported] !== undefined) reader.fail([...path, key, i, unsupported], `taint labels (\`${unsupported}\`) are not supported by the embedded engine; run with --engine semgrep`);
+        const p = [...path, key, i];
+        const opt: TaintItemOptions = {};
+        if (o['label'] !== undefined) {
+          if (key !== 'pattern-sources') reader.fail([...p, 'label'], `\`label\` belongs to sources and propagators, not ${key}`);
+          if (typeof o['label'] !== 'string' || !/^[A-Za-z_]\w*$/.test(o['label'])) reader.fail([...p, 'label'], 'a label is a name such as TAINTED or USER_INPUT');
+          opt.label = o['label'] as string;
         }
-        return reader.formula(o, [...path, key, i], new Set(FORMULA_KEYS), TAINT_ITEM_EXTRA);
+        if (o['requires'] !== undefined) {
+          if (key === 'pattern-sanitizers') reader.fail([...p, 'requires'], '`requires` belongs to sources, sinks and propagators');
+          opt.requires = reader.labelExpr(o['requires'], [...p, 'requires']);
+        }
+        if (o['by-side-effect'] !== undefined) {
+          const b = o['by-side-effect'];
+          if (b !== true && b !== false && b !== 'only') reader.fail([...p, 'by-side-effect'], '`by-side-effect` is true, false or only');
+          if (key === 'pattern-sinks') reader.fail([...p, 'by-side-effect'], '`by-side-effect` belongs to sources and sanitizers');
+          opt.bySideEffect = b !== false;
+        }
+        if (o['exact'] !== undefined) {
+          if (typeof o['exact'] !== 'boolean') reader.fail([...p, 'exact'], '`exact` is true or false');
+          opt.exact = o['exact'] as boolean;
+        }
+        opts.push(opt);
+        const rest: Obj = { ...o };
+        for (const k of ['label', 'requires']) delete rest[k];
+        return reader.formula(rest, p, new Set(FORMULA_KEYS), TAINT_ITEM_EXTRA);
       });
     };
     const propagators = ((): TaintSpec['propagators'] => {
@@ -465,10 +570,37 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
         const o = reader.mapping(item, p, ['from', 'to'], [...FORMULA_KEYS, 'replace-labels', 'label', 'requires', 'by-side-effect']);
         const rest: Obj = {};
         for (const k of FORMULA_KEYS) if (o[k] !== undefined) rest[k] = o[k];
-        return { formula: reader.formula(rest, p), from: reader.metavariableName(o['from'], [...p, 'from']), to: reader.metavariableName(o['to'], [...p, 'to']) };
+        const extra: Pick<TaintSpec['propagators'][number], 'label' | 'requires' | 'replaceLabels'> = {};
+        if (o['label'] !== undefined) {
+          if (typeof o['label'] !== 'string' || !/^[A-Za-z_]\w*$/.test(o['label'])) reader.fail([...p, 'label'], 'a label is a name such as TAINTED');
+          extra.label = o['label'] as string;
+        }
+        if (o['requires'] !== undefined) extra.requires = reader.labelExpr(o['requires'], [...p, 'requires']);
+        if (o['replace-labels'] !== undefined) {
+          const rl = o['replace-labels'];
+          if (!Array.isArray(rl) || !rl.every((x) => typeof x === 'string')) reader.fail([...p, 'replace-labels'], '`replace-labels` is a list of labels');
+          if (extra.label === undefined) reader.fail([...p, 'replace-labels'], '`replace-labels` needs a `label` to replace them with');
+          extra.replaceLabels = rl as string[];
+        }
+        if (o['by-side-effect'] !== undefined && typeof o['by-side-effect'] !== 'boolean') reader.fail([...p, 'by-side-effect'], '`by-side-effect` is true or false');
+        return { formula: reader.formula(rest, p), from: reader.metavariableName(o['from'], [...p, 'from']), to: reader.metavariableName(o['to'], [...p, 'to']), ...extra };
       });
     })();
-    return { ...base, taint: { sources: list('pattern-sources', true), sinks: list('pattern-sinks', true), sanitizers: list('pattern-sanitizers', false), propagators } };
+    const sources = list('pattern-sources', true);
+    const sinks = list('pattern-sinks', true);
+    const sanitizers = list('pattern-sanitizers', false);
+    return {
+      ...base,
+      taint: {
+        sources,
+        sinks,
+        sanitizers,
+        propagators,
+        sourceOptions: options.get('pattern-sources')!,
+        sinkOptions: options.get('pattern-sinks')!,
+        sanitizerOptions: options.get('pattern-sanitizers')!,
+      },
+    };
   }
   for (const k of ['pattern-sources', 'pattern-sinks', 'pattern-sanitizers', 'pattern-propagators']) {
     if (r[k] !== undefined) bad(`"${k}" needs \`mode: taint\``, k);

@@ -6,6 +6,13 @@
  * default) and declared propagators. A sanitizer's match cleans what is inside it. The order of
  * statements counts: reassigning a clean value cleans the name from there on. Findings are
  * reported at the sink (its focused part when the sink uses focus-metavariable).
+ *
+ * Taint labels as Semgrep has them: tainted data carries the labels of the sources it came from
+ * (`label:`, `__SOURCE__` when a source names none); a source with `requires:` applies only where
+ * the data it matches already carries those labels; a sink with `requires:` fires only on data
+ * whose labels satisfy it (one without, on any tainted data); propagators can add a `label`
+ * (replacing `replace-labels`). A source or sanitizer `by-side-effect` taints or cleans the
+ * variable it matches from there on, as well as the data inside it.
  */
 import type { SgNode } from '@ast-grep/napi';
 import type { CodeLanguage } from '../types.js';
@@ -13,7 +20,7 @@ import type { Evaluator } from './evaluate.js';
 import { spanOf, type Match, type Span } from './match.js';
 import { knownKinds } from './grammar.js';
 import { kindOf } from './pattern.js';
-import type { TaintSpec } from './rules.js';
+import { DEFAULT_LABEL, labelsSatisfy, type LabelExpr, type TaintSpec } from './rules.js';
 
 interface LanguageShape {
   functions: string[];
@@ -93,7 +100,31 @@ function contains(outer: Span, inner: Span): boolean {
 
 interface Event {
   at: number;
-  tainted: boolean;
+  /** Empty: clean. */
+  labels: ReadonlySet<string>;
+}
+
+const CLEAN: ReadonlySet<string> = new Set();
+
+/** A source's match with its options. */
+interface SourceHit {
+  span: Span;
+  label: string;
+  requires?: LabelExpr;
+}
+
+function union(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<string> {
+  if (a.size === 0) return b;
+  if (b.size === 0) return a;
+  const out = new Set(a);
+  for (const l of b) out.add(l);
+  return out;
+}
+
+function sameLabels(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const l of a) if (!b.has(l)) return false;
+  return true;
 }
 
 /** Taint matches for one rule on the evaluator's file. */
@@ -101,11 +132,27 @@ export function evaluateTaint(spec: TaintSpec, ev: Evaluator): Match[] {
   const language = ev.language;
   if (!language) return [];
   // sources are usually the narrow side (req.query, request.args); sinks are searched only when some exist
-  const sources = spec.sources.flatMap((f) => ev.formula(f)).map((m) => m.span);
+  const sideEffects: SideEffect[] = [];
+  const sources: SourceHit[] = [];
+  spec.sources.forEach((f, i) => {
+    const o = spec.sourceOptions?.[i] ?? {};
+    const label = o.label ?? DEFAULT_LABEL;
+    for (const m of ev.formula(f)) {
+      sources.push({ span: m.span, label, ...(o.requires ? { requires: o.requires } : {}) });
+      if (o.bySideEffect) sideEffects.push({ span: m.span, labels: new Set([label]) });
+    }
+  });
   if (sources.length === 0) return [];
-  const sinks = spec.sinks.flatMap((f) => ev.formula(f));
+  const sinks = spec.sinks.flatMap((f, i) => ev.formula(f).map((m) => ({ m, requires: spec.sinkOptions?.[i]?.requires })));
   if (sinks.length === 0) return [];
-  const sanitizers = spec.sanitizers.flatMap((f) => ev.formula(f)).map((m) => m.span);
+  const sanitizers: Span[] = [];
+  spec.sanitizers.forEach((f, i) => {
+    const bySideEffect = spec.sanitizerOptions?.[i]?.bySideEffect;
+    for (const m of ev.formula(f)) {
+      sanitizers.push(m.span);
+      if (bySideEffect) sideEffects.push({ span: m.span, labels: CLEAN });
+    }
+  });
   const shape = shapeFor(language);
   const tree = ev.scope.tree;
 
@@ -120,17 +167,24 @@ export function evaluateTaint(spec: TaintSpec, ev: Evaluator): Match[] {
   const functions = tree.findAll({ rule: { any: shape.functions.map((k) => ({ kind: k })) } } as never);
   const flows = new Map<number, Flow>();
   const out: Match[] = [];
-  for (const sink of sinks) {
+  for (const { m: sink, requires } of sinks) {
     const scopeNode = outermost(sink.span, functions);
     const key = spanOf(scopeNode).startIndex * 7 + spanOf(scopeNode).endIndex;
     let flow = flows.get(key);
     if (!flow) {
-      flow = new Flow(scopeNode, shape, sources, sanitizers, spec, ev, language);
+      flow = new Flow(scopeNode, shape, sources, sanitizers, sideEffects, spec, ev, language);
       flows.set(key, flow);
     }
-    if (flow.reaches(sink.span)) out.push(sink);
+    const labels = flow.reaches(sink.span);
+    if (requires ? labelsSatisfy(requires, labels) : labels.size > 0) out.push(sink);
   }
   return out;
+}
+
+/** A source or sanitizer that works by side effect: the variables it matches take these labels (none: clean). */
+interface SideEffect {
+  span: Span;
+  labels: ReadonlySet<string>;
 }
 
 /** The taint state of one function: per name, when it became tainted or clean. */
@@ -141,15 +195,26 @@ class Flow {
   constructor(
     scope: SgNode,
     shape: LanguageShape,
-    private readonly sources: Span[],
+    private readonly sources: SourceHit[],
     private readonly sanitizers: Span[],
+    sideEffects: SideEffect[],
     spec: TaintSpec,
     ev: Evaluator,
     language: CodeLanguage,
   ) {
     const scopeSpan = spanOf(scope);
     this.idents = scope.findAll({ rule: { any: shape.identifiers.map((k) => ({ kind: k })) } } as never).map((n) => ({ name: n.text(), span: spanOf(n) }));
-    const steps: { at: number; targets: string[]; value: Span; direct?: boolean }[] = [];
+    type Step = { at: number; targets: string[]; value: Span; direct?: boolean; set?: ReadonlySet<string>; relabel?: (l: ReadonlySet<string>) => ReadonlySet<string> };
+    const steps: Step[] = [];
+    // by side effect: the variable a source or sanitizer matched holds its labels (or none) from there on
+    for (const e of sideEffects) {
+      if (!contains(scopeSpan, e.span)) continue;
+      const inner = this.idents.filter((id) => contains(e.span, id.span));
+      // `x`, `req.body`: the root variable; `sanitize(x)`: the variables in its arguments
+      const names = inner.length && inner[0]!.span.startIndex === e.span.startIndex && inner.length === 1 ? [inner[0]!.name] : inner.slice(1).map((id) => id.name);
+      const targets = [...new Set(names.length ? names : inner.map((id) => id.name))];
+      steps.push({ at: e.span.endIndex, targets, value: e.span, set: e.labels });
+    }
     for (const a of shape.assignments) {
       for (const node of scope.findAll({ rule: { kind: a.kind } } as never)) {
         const target = node.field(a.target as never) as SgNode | null;
@@ -174,19 +239,28 @@ class Flow {
         const from = m.bindings.get(p.from);
         const to = m.bindings.get(p.to);
         if (!from || !to || !contains(scopeSpan, m.span)) continue;
-        steps.push({ at: m.span.endIndex, targets: rootNames(to.text), value: from.span, direct: true });
+        const relabel = (l: ReadonlySet<string>): ReadonlySet<string> => {
+          if (l.size === 0 || (p.requires && !labelsSatisfy(p.requires, l))) return CLEAN;
+          if (!p.label) return l;
+          const out = new Set(p.replaceLabels ? [...l].filter((x) => !p.replaceLabels!.includes(x)) : l);
+          out.add(p.label);
+          return out;
+        };
+        steps.push({ at: m.span.endIndex, targets: rootNames(to.text), value: from.span, direct: true, relabel });
       }
     }
     steps.sort((a, b) => a.at - b.at);
     // twice over, so a loop's later assignment reaches its earlier uses
     for (let pass = 0; pass < 2; pass++) {
       for (const s of steps) {
-        const tainted = this.isTainted(s.value, s.at);
+        let labels = s.set ?? this.taintOf(s.value, s.at);
+        if (s.relabel) labels = s.relabel(labels);
         for (const t of s.targets) {
-          // a mutation only ever adds taint; an assignment of clean data cleans the name
-          if (s.direct && !tainted) continue;
+          // a mutation only ever adds taint; an assignment of clean data (or a side effect) cleans the name
+          if (s.direct && labels.size === 0) continue;
           const list = this.events.get(t) ?? [];
-          if (!list.some((e) => e.at === s.at && e.tainted === tainted)) list.push({ at: s.at, tainted });
+          const merged = s.direct ? union(this.labelsAt(t, s.at), labels) : labels;
+          if (!list.some((e) => e.at === s.at && sameLabels(e.labels, merged))) list.push({ at: s.at, labels: merged });
           list.sort((x, y) => x.at - y.at);
           this.events.set(t, list);
         }
@@ -198,28 +272,49 @@ class Flow {
     return this.sanitizers.some((z) => contains(z, span));
   }
 
-  /** Whether code in `span`, evaluated at byte `at`, carries tainted data. */
-  private isTainted(span: Span, at: number): boolean {
-    if (this.sanitized(span)) return false;
-    for (const src of this.sources) {
-      if ((contains(span, src) || contains(src, span)) && !this.sanitized(src)) return true;
+  /** The labels a name holds at byte `at` (its last event before it). */
+  private labelsAt(name: string, at: number): ReadonlySet<string> {
+    let state = CLEAN;
+    for (const e of this.events.get(name) ?? []) {
+      if (e.at > at) break;
+      state = e.labels;
     }
+    return state;
+  }
+
+  /** The labels of the data code in `span` carries, evaluated at byte `at` (empty: clean). */
+  private taintOf(span: Span, at: number): ReadonlySet<string> {
+    if (this.sanitized(span)) return CLEAN;
+    let out = CLEAN;
+    for (const src of this.sources) {
+      if (!(contains(span, src.span) || contains(src.span, span)) || this.sanitized(src.span)) continue;
+      // a source that requires labels applies where the data it matches already carries them
+      if (src.requires && !labelsSatisfy(src.requires, this.variablesTaint(src.span, at))) continue;
+      out = union(out, new Set([src.label]));
+    }
+    return union(out, this.variablesTaint(span, at));
+  }
+
+  /** The labels the variables used in `span` hold at `at`. */
+  private variablesTaint(span: Span, at: number): ReadonlySet<string> {
+    let out = CLEAN;
     for (const id of this.idents) {
       if (!contains(span, id.span) || this.sanitized(id.span)) continue;
       const list = this.events.get(id.name);
       if (!list) continue;
-      let state = false;
+      let state = CLEAN;
       for (const e of list) {
         if (e.at > at) break;
-        if (e.at <= id.span.startIndex || e.at <= at) state = e.tainted;
+        if (e.at <= id.span.startIndex || e.at <= at) state = e.labels;
       }
-      if (state) return true;
+      out = union(out, state);
     }
-    return false;
+    return out;
   }
 
-  reaches(sink: Span): boolean {
-    return this.isTainted(sink, sink.startIndex);
+  /** The labels of the data that reaches the sink (empty: none). */
+  reaches(sink: Span): ReadonlySet<string> {
+    return this.taintOf(sink, sink.startIndex);
   }
 }
 

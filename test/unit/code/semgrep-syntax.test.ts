@@ -90,3 +90,18 @@ describe('generic mode', () => {
     expect(lines('a ... a ... a ... b', text)).toEqual([]);
   });
 });
+
+describe('taint labels', () => {
+  it('requires expressions read as Semgrep writes them, and bad ones are refused naming the rule line', async () => {
+    const { parseLabelExpr, labelsSatisfy, parseRuleFile } = await import('../../../scanners/code/engine/rules.js');
+    const e = parseLabelExpr('(A or B) and not C');
+    expect(labelsSatisfy(e, new Set(['A']))).toBe(true);
+    expect(labelsSatisfy(e, new Set(['B', 'C']))).toBe(false);
+    expect(labelsSatisfy(e, new Set())).toBe(false);
+    for (const bad of ['A and', '(A', 'A B', 'and']) expect(() => parseLabelExpr(bad), bad).toThrow();
+    const yaml = 'rules:\n  - id: t\n    message: m\n    severity: ERROR\n    languages: [javascript]\n    mode: taint\n    pattern-sources:\n      - label: A\n        pattern: src()\n    pattern-sinks:\n      - requires: A and\n        pattern: sink(...)\n';
+    const r = parseRuleFile(yaml, 'labels.yaml');
+    expect(r.rules).toEqual([]);
+    expect(r.problems[0]).toMatchObject({ file: 'labels.yaml', line: 11, message: expect.stringMatching(/requires expression "A and"/) });
+  });
+});
