@@ -511,7 +511,15 @@ export class Evaluator {
       contexts.push(ms);
     }
     let result: Match[] | undefined;
-    const positives = [...f.positives].sort((a, b) => Number(this.selective(b)) - Number(this.selective(a)));
+    // `pattern: $X` matches any expression: here, the ones the other terms bind $X to (Semgrep's
+    // `pattern-inside: f($X)` + `pattern: $X` + `focus-metavariable: $X` idiom); looked at last
+    const bare = (p: Formula): string | undefined => {
+      if (p.op !== 'pattern' || !this.language) return undefined;
+      const c = patternFor(p.source, this.language);
+      return c?.root.t === 'mv' && c.root.name !== '$_' ? c.root.name : undefined;
+    };
+    const deferred = f.positives.filter((p) => bare(p) !== undefined);
+    const positives = f.positives.filter((p) => bare(p) === undefined).sort((a, b) => Number(this.selective(b)) - Number(this.selective(a)));
     for (const p of positives) {
       // a broad part is looked for only in and around what the narrow parts found, when that is little
       const scoped = result !== undefined && !this.selective(p) ? this.scoped(p, result, true) : undefined;
@@ -524,6 +532,16 @@ export class Evaluator {
       const ms = scoped ?? this.formula(inside, within);
       if (ms.length === 0) return [];
       contexts.push(ms);
+    }
+    for (const p of deferred) {
+      const name = bare(p)!;
+      const bound = [...contexts.flat(), ...(result ?? [])].flatMap((m): Match[] => {
+        const b = m.bindings.get(name);
+        return b?.node ? [{ span: b.span, bindings: m.bindings, node: b.node }] : [];
+      });
+      const ms = dedupe(bound);
+      result = result === undefined ? ms : intersect(result, ms);
+      if (result.length === 0) return [];
     }
     for (const ms of contexts) {
       result = result === undefined ? ms : keepInside(result, ms);
