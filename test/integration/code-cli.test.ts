@@ -40,6 +40,22 @@ interface JsonOut {
   findings: { ruleId: string; severity: string; cwe: string[]; controls: string[]; evidence: string; location: { path: string; startLine: number; startColumn: number; endColumn: number; snippet: string }; properties: { engine: string } }[];
 }
 
+describe('Semgrep rule options', () => {
+  it('a rule option the embedded engine does not apply is named in the scan notes, and the rule still runs', () => {
+    const root = tree('options', {
+      'r.yaml': 'rules:\n  - id: opt\n    message: m\n    severity: INFO\n    languages: [javascript]\n    options:\n      constant_propagation: true\n      symbolic_propagation: true\n    pattern: eval(...)\n',
+      'src/a.js': 'eval(x);\n',
+    });
+    const r = vigil(['scan', 'code', join(root, 'src'), '--rules', join(root, 'r.yaml'), '--no-ledger', '-f', 'json', '--fail-on', 'none'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as JsonOut;
+    expect(out.findings.map((f) => f.ruleId)).toEqual(['opt']);
+    const notes = out.run.scanners.find((x) => x.id === 'code')!.notes.join('\n');
+    expect(notes).toContain('options the embedded engine does not apply: symbolic_propagation: true');
+    expect(notes).not.toContain('constant_propagation');
+  });
+});
+
 describe('vigil rules test', () => {
   it('passes over the whole shipped pack (CI runs this), which has 80+ JS/TS rules and 10+ for Python, Go and Java', () => {
     const r = vigil(['rules', 'test', 'rules'], { cwd: ROOT });

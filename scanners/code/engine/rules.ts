@@ -131,6 +131,8 @@ export interface CodeRule {
   paths?: { include?: string[]; exclude?: string[] };
   fix?: string;
   mode: 'search' | 'taint';
+  /** Semgrep `options:` the embedded engine does not apply (noted by the scan, never dropped silently). */
+  unappliedOptions?: string[];
   formula?: Formula;
   taint?: TaintSpec;
   source: Where;
@@ -507,6 +509,7 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
 
   // patterns compile for the grammars that will run them; generic rules are regex-only
   const reader = new RuleReader(idText, file, locator, grammars);
+  const unapplied = unappliedOptions(r['options'], bad);
   const base: CodeRule = {
     id: idText,
     message: (r['message'] as string).trim(),
@@ -518,6 +521,7 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
     ...(typeof r['fix'] === 'string' ? { fix: r['fix'] } : {}),
     mode: mode as 'search' | 'taint',
     source: { file, line: where0.line, column: where0.column },
+    ...(unapplied.length ? { unappliedOptions: unapplied } : {}),
   };
   if (mode === 'taint') {
     for (const k of FORMULA_KEYS) if (r[k] !== undefined) bad(`"${k}" has no place in a taint rule; use pattern-sources and pattern-sinks`, k);
@@ -613,6 +617,31 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
     return { ...base, formula: f };
   }
   return { ...base, formula: reader.operator(present[0]!, r[present[0]!], [...path, present[0]!]) };
+}
+
+/**
+ * Semgrep's rule `options:`, checked. The ones whose value is what the embedded engine does
+ * anyway are applied by definition (constant propagation on, taint through calls and indexes);
+ * any other is listed, and `vigil scan` notes it for the rule.
+ */
+const OPTIONS_AS_VIGIL_DOES: Readonly<Record<string, unknown>> = {
+  constant_propagation: true,
+  symbolic_propagation: false,
+  taint_assume_safe_functions: false,
+  taint_assume_safe_indexes: false,
+  taint_unify_mvars: false,
+  generic_ellipsis_max_span: 10,
+};
+
+function unappliedOptions(v: unknown, bad: (problem: string, key?: string) => never): string[] {
+  if (v === undefined) return [];
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad('`options` is a mapping such as `constant_propagation: false`', 'options');
+  const out: string[] = [];
+  for (const [k, value] of Object.entries(v as Obj)) {
+    if (k in OPTIONS_AS_VIGIL_DOES && OPTIONS_AS_VIGIL_DOES[k] === value) continue;
+    out.push(`${k}: ${JSON.stringify(value)}`);
+  }
+  return out;
 }
 
 function readPaths(v: unknown, bad: (problem: string, key?: string) => never): CodeRule['paths'] {
