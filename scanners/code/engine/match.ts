@@ -4,7 +4,7 @@
  * backtracks, `"..."` matches any string literal, `<... P ...>` matches a node containing P.
  */
 import type { SgNode } from '@ast-grep/napi';
-import { JSX_ELEMENTS, kindOf, significant, stringContent, STRING_KINDS, type PNode } from './pattern.js';
+import { JSX_ELEMENTS, kindOf, significant, stringContent, stringRegex, STRING_KINDS, type PNode } from './pattern.js';
 
 /** Where a piece of code is: offsets in UTF-16 units (for containment) and 0-based line/column (for reports). */
 export interface Span {
@@ -167,8 +167,13 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
       return b;
     case 'anystr':
       // constant propagation: a name whose value is a constant string is that string to `"..."`
-      if (kindM(t) === 'identifier') return !p.fstring && constantString(t) !== undefined ? b : undefined;
+      if (kindM(t) === 'identifier') {
+        if (p.fstring) return undefined;
+        const value = constantString(t);
+        return value !== undefined && (p.regex === undefined || stringRegex(p.regex, p.flags ?? '').test(value)) ? b : undefined;
+      }
       if (!STRING_KINDS.has(kindM(t))) return undefined;
+      if (p.regex !== undefined) return !hasSubstitution(t) && stringRegex(p.regex, p.flags ?? '').test(stringContent(textM(t))) ? b : undefined;
       if (p.fstring) return /^[a-zA-Z]*[fF][a-zA-Z]*["']/.test(textM(t)) ? b : undefined;
       return hasSubstitution(t) ? undefined : b;
     case 'deep':

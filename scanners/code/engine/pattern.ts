@@ -20,7 +20,7 @@ export type PNode =
   /** `...` or `$...X` in a list: zero or more items. */
   | { t: 'ellipsis'; name?: string }
   /** `"..."`: any string literal (`f"..."`: any Python f-string). */
-  | { t: 'anystr'; fstring?: true }
+  | { t: 'anystr'; fstring?: true; regex?: string; flags?: string }
   /** `<... P ...>`: a node that contains a match of P (or is one). */
   | { t: 'deep'; inner: PNode }
   /** A grammar node: its kind, its text when it is a leaf, its significant children. */
@@ -183,7 +183,8 @@ export function compilePattern(source: string, language: CodeLanguage): Compiled
   if (jsx) for (const k of JSX_ELEMENTS) if (!kinds.includes(k)) kinds.push(k);
   // declarations match with modifiers, annotations and throws clauses the pattern leaves out; ast-grep would not
   const declaration = first.t === 'node' && DECLARATION_ROOTS.has(first.kind);
-  const native = root.t === 'node' && !assigns && !anyDeclaration && !jsx && !declaration ? nativeRule(dollar, root, parsed, language) : undefined;
+  const stringRegexes_ = contains(root, (p) => p.t === 'anystr' && p.regex !== undefined);
+  const native = root.t === 'node' && !assigns && !anyDeclaration && !jsx && !declaration && !stringRegexes_ ? nativeRule(dollar, root, parsed, language) : undefined;
   const anchor = collectTokens(first, 2)
     .filter((w) => !anyDeclaration || w !== 'var')
     .sort((a, b) => b.length - a.length)[0];
@@ -414,7 +415,14 @@ function convert(n: SgNode, language: CodeLanguage, deep: PNode[]): PNode {
   }
   const kind = kindOf(n);
   if (STRING_KINDS.has(kind) && !n.children().some((c) => kindOf(c) === 'template_substitution' || kindOf(c) === 'interpolation')) {
-    return { t: 'node', kind, text: stringContent(text), children: [] };
+    const content = stringContent(text);
+    // `"=~/regex/"`: any string whose content the regex finds (Semgrep's string regex)
+    const re = /^=~\/([\s\S]*)\/([a-z]*)$/.exec(content);
+    if (re) {
+      checkStringRegex(re[1]!, re[2]!);
+      return { t: 'anystr', regex: re[1]!, flags: re[2]! };
+    }
+    return { t: 'node', kind, text: content, children: [] };
   }
   const all = n.children();
   const kids = significant(all);
@@ -481,6 +489,35 @@ function goConversion(kids: SgNode[], language: CodeLanguage, deep: PNode[]): PN
 function convertAs(n: SgNode, kind: string, language: CodeLanguage, deep: PNode[]): PNode {
   const p = convert(n, language, deep);
   return p.t === 'node' ? { ...p, kind } : p;
+}
+
+/** A `"=~/…/"` regex, checked when the pattern compiles so a bad one is the rule's problem. */
+function checkStringRegex(source: string, flags: string): void {
+  try {
+    stringRegex(source, flags);
+  } catch (e) {
+    throw new PatternError(`the string regex /${source}/ does not compile: ${(e as Error).message}`);
+  }
+}
+
+const stringRegexes = new Map<string, RegExp>();
+
+/** The compiled `"=~/…/"` regex (a leading `(?i)` as the flag; unanchored, as Semgrep searches). */
+export function stringRegex(source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`;
+  let re = stringRegexes.get(key);
+  if (!re) {
+    let src = source;
+    let f = flags.replace(/[^imsu]/g, '');
+    const inline = /^\(\?([ims]+)\)/.exec(src);
+    if (inline) {
+      src = src.slice(inline[0].length);
+      for (const c of inline[1]!) if (!f.includes(c)) f += c;
+    }
+    re = new RegExp(src, f);
+    stringRegexes.set(key, re);
+  }
+  return re;
 }
 
 /** A string literal's content, without its quotes or prefixes (`"a"`, `'a'`, `` `a` ``, `r"a"`, `b'a'`). */

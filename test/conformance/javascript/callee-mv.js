@@ -1,0 +1,6 @@
+// ruleid: callee-mv
+setTimeout("x()");
+// ruleid: callee-mv
+window.setInterval("y()");
+// ok: callee-mv
+setTimeout(fn);

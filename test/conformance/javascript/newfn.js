@@ -1,0 +1,6 @@
+// ruleid: newfn
+const f = new Function("a", body);
+// ruleid: newfn
+Function(code)();
+// ok: newfn
+new Function("return 1");
