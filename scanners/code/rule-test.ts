@@ -237,7 +237,9 @@ export function parseAnnotations(text: string, file: string): Annotations {
     let codeAfter = false;
     const closer = CLOSER.exec(rest);
     if (closer) {
-      codeAfter = rest.slice(closer.index + closer[0].length).trim() !== '';
+      // `{/* ruleid: x */}` in JSX is a comment on a line of its own too
+      const after = rest.slice(closer.index + closer[0].length).trim();
+      codeAfter = after !== '' && !(after === '}' && content.slice(0, m.index).trim() === '{');
       rest = rest.slice(0, closer.index);
     }
     const ruleIds = rest.split(',').map((id) => id.trim());
@@ -249,7 +251,8 @@ export function parseAnnotations(text: string, file: string): Annotations {
       if (id === '') fail(`annotation "${kind}:" has an empty entry in its list of rule ids`);
       if (!RULE_ID.test(id)) fail(`annotation "${kind}:": "${id}" is not a rule id (ids are letters, digits and . - _ /, separated by commas)`);
     }
-    const ownLine = content.slice(0, m.index).trim() === '' && !codeAfter;
+    const before = content.slice(0, m.index).trim();
+    const ownLine = (before === '' || (before === '{' && closer !== null)) && !codeAfter;
     found.push({ kind, ruleIds, line: i + 1, ownLine });
   });
 

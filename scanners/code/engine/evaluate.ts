@@ -665,7 +665,13 @@ function keepInside(a: readonly Match[], outer: readonly Match[]): Match[] {
   for (const r of a) {
     for (const m of outer) {
       if (!contains(m.span, r.span)) continue;
-      const u = unify(r.bindings, m.bindings);
+      // the context matched again from this match's bindings when its first reading disagrees
+      // (`function $F(..., $REQ, $RES, ...)` has one reading per place of `...`)
+      let u = unify(r.bindings, m.bindings);
+      if (!u && m.rematch) {
+        const again = m.rematch(r.bindings);
+        if (again) u = unify(r.bindings, again);
+      }
       if (u) {
         out.push({ span: r.span, bindings: u, ...(r.node ? { node: r.node } : {}) });
         break;

@@ -470,3 +470,16 @@ describe('reports', () => {
     expect(ruleTestExitCode([])).toBe(0);
   });
 });
+
+describe('annotations Semgrep writes in JSX and for its cross-file engine', () => {
+  it('`{/* ruleid: x */}` on its own line applies to the next line; deepruleid/deepok read as todoruleid/todook', () => {
+    const text = ['<div>', '  {/* ruleid: r */}', '  <a target="_blank" />', '  <b /> {/* ok: r */}', '  {/* deepok: r */}', '  <c />', '  {/* deepruleid: r */}', '  <d />', '</div>'].join('\n');
+    const a = parseAnnotations(text, 'f.jsx').annotations.map((x) => [x.kind, x.appliesTo]);
+    expect(a).toEqual([
+      ['ruleid', 3],
+      ['ok', 4],
+      ['todook', 6],
+      ['todoruleid', 8],
+    ]);
+  });
+});

@@ -1,0 +1,13 @@
+// ruleid: classm
+class A {
+  constructor() {}
+  run(x) {
+    eval(x);
+  }
+}
+// ok: classm
+class B {
+  run(x) {
+    return x;
+  }
+}
