@@ -15,7 +15,7 @@ import { analyse } from './analysis.js';
 import { evaluateComparison } from './comparison.js';
 import { genericMatches, tokenize } from './generic.js';
 import { parseSource } from './grammar.js';
-import { kindM, matchNode, matchSequence, spanM, spanOf, textM, unify, type Bindings, type Match, type Span } from './match.js';
+import { kindM, matchNode, matchSequence, normalised, spanM, spanOf, textM, unify, type Bindings, type Match, type Span } from './match.js';
 import { kindOf, patternFor, significant, type CompiledPattern, type PNode } from './pattern.js';
 import { CASELESS, FileWords, isWordChar, prepareRules, regexHints, ruleLive, Triples, WHOLE } from './prefilter.js';
 import type { CodeRule, Condition, Formula } from './rules.js';
@@ -537,7 +537,11 @@ export class Evaluator {
       const name = bare(p)!;
       const bound = [...contexts.flat(), ...(result ?? [])].flatMap((m): Match[] => {
         const b = m.bindings.get(name);
-        return b?.node ? [{ span: b.span, bindings: m.bindings, node: b.node }] : [];
+        if (!b?.node) return [];
+        // every expression in the context equal to the bound one: `function ($REQ, ...) {...}` +
+        // `pattern: $REQ` is each use of the parameter, as in Semgrep
+        const same = m.node ? sameTextIn(m.node, b.node) : [b.node];
+        return same.map((n) => ({ span: spanM(n), bindings: m.bindings, node: n }));
       });
       const ms = dedupe(bound);
       result = result === undefined ? ms : intersect(result, ms);
@@ -658,6 +662,22 @@ function intersect(a: readonly Match[], b: readonly Match[]): Match[] {
     }
   }
   return dedupe(out);
+}
+
+/** The named nodes under `root` whose text is the target's (whitespace aside), the target among them. */
+function sameTextIn(root: SgNode, target: SgNode): SgNode[] {
+  const want = normalised(textM(target));
+  const kind = kindM(target);
+  const out: SgNode[] = [];
+  const walk = (n: SgNode) => {
+    const t = textM(n);
+    if (t.length < want.length) return;
+    // a node of the same kind and text (a property name `x.req` is not the variable `req`)
+    if (kindM(n) === kind && normalised(t) === want) out.push(n);
+    for (const c of n.children()) if (c.isNamed()) walk(c);
+  };
+  walk(root);
+  return out.length ? out : [target];
 }
 
 function keepInside(a: readonly Match[], outer: readonly Match[]): Match[] {
