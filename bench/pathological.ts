@@ -67,6 +67,10 @@ export const PATHOLOGICAL_UNITS: ReadonlyArray<{ name: string; unit: string; hea
   { name: 'nested [[[[', unit: '[' },
   { name: 'nested {{{{', unit: '{' },
   { name: 'nested <<<<', unit: '<' },
+  // `<` with no `>` after it, once the tokenizer has read `<!…>` and end tags: with its search for
+  // `>` written twice, the optimized tokenizer ran it at every `<` (a generated body ran for minutes)
+  { name: '<<<< after <!…> and end tags', unit: '<', head: '<!x></a>'.repeat(2000) },
+  { name: 'line separators and < after an HTTP head', unit: '\u2028<', head: 'HTTP/1.1 500\n' },
   { name: 'unclosed tag', unit: 'b', head: '<a ' },
   { name: 'unclosed quote', unit: 'x', head: '<a href="' },
   { name: 'long attribute value', unit: 'x', head: '<a href="', tail: '">' },

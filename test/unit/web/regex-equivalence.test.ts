@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMAND_OUTPUT } from '../../../scanners/web/active/command-injection.js';
 import { SQL_ERRORS } from '../../../scanners/web/active/sql-injection.js';
 import { normalizeUrl, robotsSeeds, sitemapLocs } from '../../../scanners/web/crawler.js';
-import { isSpaceCode, refreshUrlPart } from '../../../scanners/web/html.js';
+import { isSpaceCode, readStartTag, refreshUrlPart, tokenize, type HtmlToken } from '../../../scanners/web/html.js';
 import { ERROR_PATTERNS, LISTING_PATTERNS } from '../../../scanners/web/passive/disclosure.js';
 import { formsOf } from '../../../scanners/web/passive/html-content.js';
 import { findTags, stripComments } from '../../../scanners/web/passive/util.js';
@@ -149,6 +149,72 @@ describe('passive helpers', () => {
 describe('html.ts', () => {
   it('isSpaceCode is \\s for every UTF-16 unit', () => {
     for (let c = 0; c <= 0xffff; c++) expect(isSpaceCode(c), `U+${c.toString(16)}`).toBe(/\s/.test(String.fromCharCode(c)));
+  });
+
+  it('tokenize reads what it read when `<!…>`, `<?…>` and end tags each searched for their `>`', () => {
+    const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'noembed', 'noframes']);
+    const isNameStart = (c: string | undefined) => c !== undefined && /^[a-z]$/i.test(c);
+    const old = (html: string): HtmlToken[] => {
+      const out: HtmlToken[] = [];
+      const n = html.length;
+      let i = 0;
+      while (i < n) {
+        const lt = html.indexOf('<', i);
+        if (lt < 0) break;
+        if (html.startsWith('<!--', lt)) {
+          const close = html.indexOf('-->', lt + 4);
+          out.push({ kind: 'comment', text: html.slice(lt + 4, close < 0 ? n : close), start: lt });
+          i = close < 0 ? n : close + 3;
+          continue;
+        }
+        const next = html[lt + 1];
+        if (next === '!' || next === '?') {
+          const gt = html.indexOf('>', lt + 2);
+          i = gt < 0 ? n : gt + 1;
+          continue;
+        }
+        if (next === '/') {
+          if (!isNameStart(html[lt + 2])) {
+            i = lt + 2;
+            continue;
+          }
+          const m = /^[^\s/>]+/.exec(html.slice(lt + 2, lt + 2 + 64));
+          const gt = html.indexOf('>', lt + 2);
+          out.push({ kind: 'end', name: (m?.[0] ?? '').toLowerCase(), start: lt });
+          i = gt < 0 ? n : gt + 1;
+          continue;
+        }
+        if (!isNameStart(next)) {
+          i = lt + 1;
+          continue;
+        }
+        const tag = readStartTag(html, lt);
+        out.push(tag);
+        i = tag.end;
+        if (RAW_TEXT.has(tag.name)) {
+          const closeRe = new RegExp(`</${tag.name}(?=[\\s/>]|$)`, 'ig');
+          closeRe.lastIndex = tag.end;
+          const cm = closeRe.exec(html);
+          const stop = cm ? cm.index : n;
+          tag.text = html.slice(tag.end, stop);
+          if (cm) {
+            const gt = html.indexOf('>', stop);
+            out.push({ kind: 'end', name: tag.name, start: stop });
+            i = gt < 0 ? n : gt + 1;
+          } else {
+            i = n;
+          }
+        }
+      }
+      return out;
+    };
+    const text = textOf([
+      '<', '>', '!', '?', '/', '<!', '<?', '</', '<!--', '-->', '<!-->', '-', 'a', 'B', ' ', '\n', '"', "'", '=', 'x', '1',
+      '<a href="x">', '</a>', '</A >', '<script>', '</script>', '<title>', '</title', '<!doctype html>', '\u2028',
+    ]);
+    fc.assert(fc.property(text, (t) => {
+      expect(tokenize(t)).toEqual(old(t));
+    }), { numRuns: RUNS * 3 });
   });
 
   it('refreshUrlPart captures what the old regex captured', () => {

@@ -99,17 +99,14 @@ const PIECES = [
 ];
 
 describe('generated pathological bodies', () => {
-  it('at an eighth of the cap, every rule and parser ends', () => {
+  it('at the cap, every rule and parser ends', () => {
     const body = fc
       .record({
         unit: fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 4 }).map((a) => a.join('')),
         head: fc.constantFrom('', '<!doctype html><html><body>', '<pre>', 'HTTP/1.1 500\n'),
         contentType: fc.constantFrom(...CONTENT_TYPES),
       })
-      // A 1/8 of the cap: at the full 2 MiB one generated body ran every rule and parser for over ten
-      // minutes in CI under load (the fixed cases above do run at the cap). Which mix of pieces, and
-      // which rule, is not yet known: a lead for the next session, not a pass.
-      .map((r) => ({ body: fill(r.unit, MAX_BODY_BYTES / 8, r.head), contentType: r.contentType }));
+      .map((r) => ({ body: fill(r.unit, MAX_BODY_BYTES, r.head), contentType: r.contentType }));
     fc.assert(
       fc.property(body, ({ body: b, contentType }) => {
         for (const alerts of allRules(b, contentType).values()) expect(Array.isArray(alerts)).toBe(true);
