@@ -54,6 +54,18 @@ describe('Semgrep rule options', () => {
     expect(notes).toContain('options the embedded engine does not apply: symbolic_propagation: true');
     expect(notes).not.toContain('constant_propagation');
   });
+
+  it('a taint sink asking for exact: true is named too (vigil reads every sink as exact: false)', () => {
+    const root = tree('exact', {
+      'r.yaml': 'rules:\n  - id: ex\n    message: m\n    severity: INFO\n    languages: [javascript]\n    mode: taint\n    pattern-sources:\n      - pattern: src()\n    pattern-sinks:\n      - exact: true\n        pattern: sink(...)\n',
+      'src/a.js': 'const a = src();\nsink(a);\n',
+    });
+    const r = vigil(['scan', 'code', join(root, 'src'), '--rules', join(root, 'r.yaml'), '--no-ledger', '-f', 'json', '--fail-on', 'none'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as JsonOut;
+    expect(out.findings.map((f) => f.location.startLine)).toEqual([2]);
+    expect(out.run.scanners.find((x) => x.id === 'code')!.notes.join('\n')).toContain('exact: true (on a sink)');
+  });
 });
 
 describe('vigil rules test', () => {

@@ -593,8 +593,11 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
     const sources = list('pattern-sources', true);
     const sinks = list('pattern-sinks', true);
     const sanitizers = list('pattern-sanitizers', false);
+    // vigil reads every sink as `exact: false`: a rule asking otherwise is told so
+    if (options.get('pattern-sinks')!.some((o) => o.exact === true)) unapplied.push('exact: true (on a sink)');
     return {
       ...base,
+      ...(unapplied.length ? { unappliedOptions: unapplied } : {}),
       taint: {
         sources,
         sinks,
