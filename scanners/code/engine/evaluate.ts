@@ -611,7 +611,7 @@ export class Evaluator {
         const b = r.bindings.get(c.name);
         if (!b) return [];
         let inner: Match[];
-        if (c.language && c.language !== this.language) {
+        if (c.text || (c.language && c.language !== this.language)) {
           inner = this.foreign(c, b.text);
         } else if (b.node) {
           inner = this.formula(c.formula, b.node);

@@ -35,7 +35,7 @@ export type Formula =
 
 export type Condition =
   | { op: 'metavariable-regex'; name: string; regex: RegExp; where: Where }
-  | { op: 'metavariable-pattern'; name: string; formula: Formula; language?: CodeLanguage; where: Where }
+  | { op: 'metavariable-pattern'; name: string; formula: Formula; language?: CodeLanguage; text?: true; where: Where }
   | { op: 'metavariable-comparison'; comparison: string; where: Where }
   | { op: 'metavariable-analysis'; name: string; analyzer: Analyzer; where: Where };
 
@@ -435,7 +435,9 @@ class RuleReader {
     const rest: Obj = {};
     for (const k of FORMULA_KEYS) if (o[k] !== undefined) rest[k] = o[k];
     const formula = reader.formula(rest, path);
-    return { op: 'metavariable-pattern', name, formula, ...(language ? { language } : {}), where: this.where(path) };
+    // `language: generic` (or regex): the value is read as text, in generic mode
+    const text = o['language'] !== undefined && !language;
+    return { op: 'metavariable-pattern', name, formula, ...(language ? { language } : {}), ...(text ? { text: true as const } : {}), where: this.where(path) };
   }
 
   metavariableAnalysis(val: unknown, path: (string | number)[]): Condition {
