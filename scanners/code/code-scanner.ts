@@ -53,7 +53,7 @@ export class CodeScanner implements Scanner {
     const loaded = await loadRuleFiles(rulePaths);
     for (const p of loaded.problems) note(`rule not evaluated: ${p.toString()}`);
     for (const r of loaded.rules) {
-      if (r.unappliedOptions) note(`rule ${r.id} (${r.source.file}:${r.source.line}): options the embedded engine does not apply: ${r.unappliedOptions.join(', ')}`);
+      if (r.unappliedOptions) note(`rule ${r.id} (${r.source.file}:${r.source.line}): the embedded engine does not apply: ${r.unappliedOptions.join(', ')}`);
       const problem = secretPolicy(r).problem;
       if (problem) note(`rule ${r.id} (${r.source.file}:${r.source.line}): ${problem}`);
     }

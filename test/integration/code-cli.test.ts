@@ -51,8 +51,22 @@ describe('Semgrep rule options', () => {
     const out = JSON.parse(r.stdout) as JsonOut;
     expect(out.findings.map((f) => f.ruleId)).toEqual(['opt']);
     const notes = out.run.scanners.find((x) => x.id === 'code')!.notes.join('\n');
-    expect(notes).toContain('options the embedded engine does not apply: symbolic_propagation: true');
+    expect(notes).toContain('the embedded engine does not apply: symbolic_propagation: true');
     expect(notes).not.toContain('constant_propagation');
+  });
+
+  it('a rule listing a language the engine does not read runs for the others and says so; one with none of them is refused', () => {
+    const root = tree('languages', {
+      'r.yaml': 'rules:\n  - id: multi\n    message: m\n    severity: INFO\n    languages: [javascript, html]\n    pattern: eval(...)\n  - id: htmlonly\n    message: m\n    severity: INFO\n    languages: [html]\n    pattern: <script>\n',
+      'src/a.js': 'eval(x);\n',
+    });
+    const r = vigil(['scan', 'code', join(root, 'src'), '--rules', join(root, 'r.yaml'), '--no-ledger', '-f', 'json', '--fail-on', 'none'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as JsonOut;
+    expect(out.findings.map((f) => f.ruleId)).toEqual(['multi']);
+    const notes = out.run.scanners.find((x) => x.id === 'code')!.notes.join('\n');
+    expect(notes).toContain('does not apply: languages html (the rule runs for the others)');
+    expect(notes).toMatch(/r\.yaml:10:\d+: rule htmlonly: the embedded engine reads none of this rule's languages \(html\)/);
   });
 
   it('a taint sink asking for exact: true is named too (vigil reads every sink as exact: false)', () => {

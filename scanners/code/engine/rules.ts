@@ -496,11 +496,16 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
   const languages = r['languages'];
   if (!Array.isArray(languages) || languages.length === 0 || languages.some((l) => typeof l !== 'string')) bad('`languages` is a list such as [javascript, typescript]', 'languages');
   const grammars: CodeLanguage[] = [];
+  /** Languages Semgrep reads and the embedded engine does not: the rule runs for the others, and says so. */
+  const unread: string[] = [];
+  let textLanguage = false;
   for (const l of languages as string[]) {
     const g = grammarsFor(l);
     if (g) {
       for (const x of g) if (!grammars.includes(x)) grammars.push(x);
-    } else if (!TEXT_LANGUAGES.has(l.toLowerCase())) bad(`language "${l}" is not one vigil's engine reads (javascript, typescript, python, go, java, generic, regex)`, 'languages');
+    } else if (TEXT_LANGUAGES.has(l.toLowerCase())) textLanguage = true;
+    else if (OTHER_SEMGREP_LANGUAGES.has(l.toLowerCase())) unread.push(l);
+    else bad(`language "${l}" is not one vigil's engine reads (javascript, typescript, python, go, java, generic, regex)`, 'languages');
   }
   const metadata = r['metadata'] ?? {};
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) bad('`metadata` is a mapping', 'metadata');
@@ -511,7 +516,11 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
 
   // patterns compile for the grammars that will run them; generic rules are regex-only
   const reader = new RuleReader(idText, file, locator, grammars);
+  if (unread.length && grammars.length === 0 && !textLanguage) {
+    bad(`the embedded engine reads none of this rule's languages (${unread.join(', ')}); run it with --engine semgrep`, 'languages');
+  }
   const unapplied = unappliedOptions(r['options'], bad);
+  if (unread.length) unapplied.push(`languages ${unread.join(', ')} (the rule runs for the others)`);
   const base: CodeRule = {
     id: idText,
     message: (r['message'] as string).trim(),
@@ -629,6 +638,13 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
  * anyway are applied by definition (constant propagation on, taint through calls and indexes);
  * any other is listed, and `vigil scan` notes it for the rule.
  */
+/** Semgrep's other language names: a rule may list them beside one vigil reads. */
+const OTHER_SEMGREP_LANGUAGES = new Set([
+  'apex', 'bash', 'sh', 'c', 'cairo', 'circom', 'clojure', 'cpp', 'c++', 'csharp', 'c#', 'dart', 'dockerfile', 'docker', 'elixir', 'ex',
+  'hack', 'html', 'json', 'jsonnet', 'julia', 'kotlin', 'kt', 'lisp', 'lua', 'move_on_aptos', 'move_on_sui', 'ocaml', 'php', 'promql',
+  'protobuf', 'proto', 'ql', 'r', 'ruby', 'rust', 'scala', 'scheme', 'solidity', 'sol', 'swift', 'terraform', 'hcl', 'vue', 'xml', 'yaml',
+]);
+
 const OPTIONS_AS_VIGIL_DOES: Readonly<Record<string, unknown>> = {
   constant_propagation: true,
   symbolic_propagation: false,
