@@ -41,44 +41,33 @@ interface JsonOut {
 }
 
 describe('Semgrep rule options', () => {
-  it('a rule option the embedded engine does not apply is named in the scan notes, and the rule still runs', () => {
-    const root = tree('options', {
-      'r.yaml': 'rules:\n  - id: opt\n    message: m\n    severity: INFO\n    languages: [javascript]\n    options:\n      constant_propagation: true\n      symbolic_propagation: true\n    pattern: eval(...)\n',
-      'src/a.js': 'eval(x);\n',
-    });
+  /** Scan `src/a.js` with the rule file, as JSON; its findings and the code scanner's notes. */
+  const scanWith = (name: string, rules: string, code: string) => {
+    const root = tree(name, { 'r.yaml': rules, 'src/a.js': code });
     const r = vigil(['scan', 'code', join(root, 'src'), '--rules', join(root, 'r.yaml'), '--no-ledger', '-f', 'json', '--fail-on', 'none'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as JsonOut;
-    expect(out.findings.map((f) => f.ruleId)).toEqual(['opt']);
-    const notes = out.run.scanners.find((x) => x.id === 'code')!.notes.join('\n');
+    return { findings: out.findings, notes: out.run.scanners.find((x) => x.id === 'code')!.notes.join('\n') };
+  };
+
+  it('a rule option the embedded engine does not apply is named in the scan notes, and the rule still runs', () => {
+    const { findings, notes } = scanWith('options', 'rules:\n  - id: opt\n    message: m\n    severity: INFO\n    languages: [javascript]\n    options:\n      constant_propagation: true\n      symbolic_propagation: true\n    pattern: eval(...)\n', 'eval(x);\n');
+    expect(findings.map((f) => f.ruleId)).toEqual(['opt']);
     expect(notes).toContain('the embedded engine does not apply: symbolic_propagation: true');
     expect(notes).not.toContain('constant_propagation');
   });
 
   it('a rule listing a language the engine does not read runs for the others and says so; one with none of them is refused', () => {
-    const root = tree('languages', {
-      'r.yaml': 'rules:\n  - id: multi\n    message: m\n    severity: INFO\n    languages: [javascript, html]\n    pattern: eval(...)\n  - id: htmlonly\n    message: m\n    severity: INFO\n    languages: [html]\n    pattern: <script>\n',
-      'src/a.js': 'eval(x);\n',
-    });
-    const r = vigil(['scan', 'code', join(root, 'src'), '--rules', join(root, 'r.yaml'), '--no-ledger', '-f', 'json', '--fail-on', 'none'], { cwd: dir });
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as JsonOut;
-    expect(out.findings.map((f) => f.ruleId)).toEqual(['multi']);
-    const notes = out.run.scanners.find((x) => x.id === 'code')!.notes.join('\n');
+    const { findings, notes } = scanWith('languages', 'rules:\n  - id: multi\n    message: m\n    severity: INFO\n    languages: [javascript, html]\n    pattern: eval(...)\n  - id: htmlonly\n    message: m\n    severity: INFO\n    languages: [html]\n    pattern: <script>\n', 'eval(x);\n');
+    expect(findings.map((f) => f.ruleId)).toEqual(['multi']);
     expect(notes).toContain('does not apply: languages html (the rule runs for the others)');
     expect(notes).toMatch(/r\.yaml:10:\d+: rule htmlonly: the embedded engine reads none of this rule's languages \(html\)/);
   });
 
   it('a taint sink asking for exact: true is named too (vigil reads every sink as exact: false)', () => {
-    const root = tree('exact', {
-      'r.yaml': 'rules:\n  - id: ex\n    message: m\n    severity: INFO\n    languages: [javascript]\n    mode: taint\n    pattern-sources:\n      - pattern: src()\n    pattern-sinks:\n      - exact: true\n        pattern: sink(...)\n',
-      'src/a.js': 'const a = src();\nsink(a);\n',
-    });
-    const r = vigil(['scan', 'code', join(root, 'src'), '--rules', join(root, 'r.yaml'), '--no-ledger', '-f', 'json', '--fail-on', 'none'], { cwd: dir });
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as JsonOut;
-    expect(out.findings.map((f) => f.location.startLine)).toEqual([2]);
-    expect(out.run.scanners.find((x) => x.id === 'code')!.notes.join('\n')).toContain('exact: true (on a sink)');
+    const { findings, notes } = scanWith('exact', 'rules:\n  - id: ex\n    message: m\n    severity: INFO\n    languages: [javascript]\n    mode: taint\n    pattern-sources:\n      - pattern: src()\n    pattern-sinks:\n      - exact: true\n        pattern: sink(...)\n', 'const a = src();\nsink(a);\n');
+    expect(findings.map((f) => f.location.startLine)).toEqual([2]);
+    expect(notes).toContain('exact: true (on a sink)');
   });
 });
 
