@@ -43,11 +43,6 @@ export function compileGeneric(source: string): Item[] {
   return items;
 }
 
-/** The words a match needs in the file. */
-export function genericWords(source: string): string[] {
-  return compileGeneric(source).flatMap((i) => (i.t === 'word' && /^[A-Za-z_]\w{2,}$/.test(i.text) ? [i.text] : []));
-}
-
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }

@@ -4,6 +4,7 @@
  * backtracks, `"..."` matches any string literal, `<... P ...>` matches a node containing P.
  */
 import type { SgNode } from '@ast-grep/napi';
+import { isWordChar } from './prefilter.js';
 import { JSX_ELEMENTS, kindOf, significant, stringContent, stringRegex, STRING_KINDS, type PNode } from './pattern.js';
 
 /** Where a piece of code is: offsets in UTF-16 units (for containment) and 0-based line/column (for reports). */
@@ -363,9 +364,9 @@ function assignedAgain(scope: SgNode, name: string): boolean {
   let assignments = 0;
   for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
     const before = text.charCodeAt(i - 1);
-    if (isIdentChar(before) || before === 46 /* . */) continue;
+    if (isWordChar(before) || before === 46 /* . */) continue;
     let j = i + name.length;
-    if (isIdentChar(text.charCodeAt(j))) continue;
+    if (isWordChar(text.charCodeAt(j))) continue;
     while (text[j] === ' ' || text[j] === '\t') j++;
     const c = text[j];
     const n = text[j + 1];
@@ -374,10 +375,6 @@ function assignedAgain(scope: SgNode, name: string): boolean {
     }
   }
   return false;
-}
-
-function isIdentChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
 /** A node pattern whose children are one unnamed `...`: every list of children matches it. */

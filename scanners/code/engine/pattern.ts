@@ -183,8 +183,8 @@ export function compilePattern(source: string, language: CodeLanguage): Compiled
   if (jsx) for (const k of JSX_ELEMENTS) if (!kinds.includes(k)) kinds.push(k);
   // declarations match with modifiers, annotations and throws clauses the pattern leaves out; ast-grep would not
   const declaration = first.t === 'node' && DECLARATION_ROOTS.has(first.kind);
-  const stringRegexes_ = contains(root, (p) => p.t === 'anystr' && p.regex !== undefined);
-  const native = root.t === 'node' && !assigns && !anyDeclaration && !jsx && !declaration && !stringRegexes_ ? nativeRule(dollar, root, parsed, language) : undefined;
+  const hasStringRegex = contains(root, (p) => p.t === 'anystr' && p.regex !== undefined);
+  const native = root.t === 'node' && !assigns && !anyDeclaration && !jsx && !declaration && !hasStringRegex ? nativeRule(dollar, root, parsed, language) : undefined;
   const anchor = collectTokens(first, 2)
     .filter((w) => !anyDeclaration || w !== 'var')
     .sort((a, b) => b.length - a.length)[0];

@@ -109,7 +109,8 @@ const CLEAN: ReadonlySet<string> = new Set();
 /** A source's match with its options. */
 interface SourceHit {
   span: Span;
-  label: string;
+  /** The source's label, as the one-element set data from it carries. */
+  labels: ReadonlySet<string>;
   requires?: LabelExpr;
 }
 
@@ -136,10 +137,10 @@ export function evaluateTaint(spec: TaintSpec, ev: Evaluator): Match[] {
   const sources: SourceHit[] = [];
   spec.sources.forEach((f, i) => {
     const o = spec.sourceOptions?.[i] ?? {};
-    const label = o.label ?? DEFAULT_LABEL;
+    const labels: ReadonlySet<string> = new Set([o.label ?? DEFAULT_LABEL]);
     for (const m of ev.formula(f)) {
-      sources.push({ span: m.span, label, ...(o.requires ? { requires: o.requires } : {}) });
-      if (o.bySideEffect) sideEffects.push({ span: m.span, labels: new Set([label]) });
+      sources.push({ span: m.span, labels, ...(o.requires ? { requires: o.requires } : {}) });
+      if (o.bySideEffect) sideEffects.push({ span: m.span, labels });
     }
   });
   if (sources.length === 0) return [];
@@ -290,7 +291,7 @@ class Flow {
       if (!(contains(span, src.span) || contains(src.span, span)) || this.sanitized(src.span)) continue;
       // a source that requires labels applies where the data it matches already carries them
       if (src.requires && !labelsSatisfy(src.requires, this.variablesTaint(src.span, at))) continue;
-      out = union(out, new Set([src.label]));
+      out = union(out, src.labels);
     }
     return union(out, this.variablesTaint(span, at));
   }
