@@ -15,7 +15,7 @@ import { analyse } from './analysis.js';
 import { evaluateComparison } from './comparison.js';
 import { genericMatches, tokenize } from './generic.js';
 import { parseSource } from './grammar.js';
-import { kindM, matchNode, matchSequence, normalised, spanM, spanOf, textM, unify, type Bindings, type Match, type Span } from './match.js';
+import { kindM, matchNode, matchSequence, normalised, withConstantCache, spanM, spanOf, textM, unify, type Bindings, type Match, type Span } from './match.js';
 import { kindOf, patternFor, significant, type CompiledPattern, type PNode } from './pattern.js';
 import { CASELESS, FileWords, isWordChar, prepareRules, regexHints, ruleLive, Triples, WHOLE } from './prefilter.js';
 import type { CodeRule, Condition, Formula } from './rules.js';
@@ -638,7 +638,7 @@ export class Evaluator {
     const file: SourceFile = { path: this.scope.file.path, relPath: this.scope.file.relPath, language: c.language, text: content };
     const sub = new Evaluator(new FileScope(file, c.language), c.language);
     // positions inside the string mean nothing to the outer match: only whether it matched
-    return sub.formula(c.formula).map((m) => ({ span: m.span, bindings: new Map() }));
+    return withConstantCache(() => sub.formula(c.formula)).map((m) => ({ span: m.span, bindings: new Map() }));
   }
 }
 
@@ -731,6 +731,10 @@ function rulePatternsOf(rule: CodeRule): string[] {
  * A rule that throws is reported as a problem; the others go on.
  */
 export function evaluateFile(rules: readonly CodeRule[], file: SourceFile): FileResult {
+  return withConstantCache(() => evaluateRules(rules, file));
+}
+
+function evaluateRules(rules: readonly CodeRule[], file: SourceFile): FileResult {
   const language = file.language;
   prepared(rules, language);
   const scope = new FileScope(file, language);

@@ -337,30 +337,102 @@ export function constantString(t: SgNode, depth = 0): string | undefined {
     return a === undefined || c === undefined ? undefined : a + c;
   }
   if (kind !== 'identifier') return undefined;
+  // one answer per name's place in the file: every `"..."` candidate asks again
+  const at = t.range().start.index;
+  const known = constants?.results.get(at);
+  if (known !== undefined) return known ?? undefined;
+  const value = declaredConstant(t, depth);
+  constants?.results.set(at, value ?? null);
+  return value;
+}
+
+function declaredConstant(t: SgNode, depth: number): string | undefined {
   const name = textM(t);
   for (let scope = t.parent(); scope; scope = scope.parent()) {
     if (!BLOCK_KINDS.has(kindM(scope)) && kindM(scope) !== 'program') continue;
-    for (const stmt of scope.children()) {
-      const sk = kindM(stmt);
-      if (sk !== 'lexical_declaration' && sk !== 'variable_declaration') continue;
-      const keyword = stmt.child(0)?.text();
-      for (const d of stmt.children()) {
-        if (kindM(d) !== 'variable_declarator') continue;
-        const id = d.field('name');
-        if (!id || kindM(id) !== 'identifier' || textM(id) !== name) continue;
-        const value = d.field('value');
-        if (!value || value.range().start.index <= t.range().start.index && value.range().end.index >= t.range().end.index) return undefined;
-        if (keyword !== 'const' && assignedAgain(scope, name)) return undefined;
-        return constantString(value, depth + 1);
-      }
-    }
+    const decl = declarationsIn(scope).get(name);
+    if (!decl) continue;
+    const value = decl.declarator.field('value');
+    if (!value || (value.range().start.index <= t.range().start.index && value.range().end.index >= t.range().end.index)) return undefined;
+    if (decl.keyword !== 'const' && assignedAgain(scope, name)) return undefined;
+    return constantString(value, depth + 1);
   }
   return undefined;
 }
 
+interface Declaration {
+  keyword: string | undefined;
+  declarator: SgNode;
+}
+
+/** Per file being evaluated: what constant propagation has read (see `withConstantCache`). */
+interface ConstantCache {
+  results: Map<number, string | null>;
+  scopes: Map<string, Map<string, Declaration>>;
+  assigned: Map<string, boolean>;
+}
+
+let constants: ConstantCache | undefined;
+
+/**
+ * Run `fn` (the evaluation of one file) with constant propagation's memory of that file: each
+ * scope's declarations are read once, and each name's answer is kept, so a file of many
+ * candidates costs one read of each scope. Offsets key it, so a nested evaluation of other text
+ * (a metavariable-pattern in another language) gets its own.
+ */
+export function withConstantCache<T>(fn: () => T): T {
+  const outer = constants;
+  constants = { results: new Map(), scopes: new Map(), assigned: new Map() };
+  try {
+    return fn();
+  } finally {
+    constants = outer;
+  }
+}
+
+function scopeKey(scope: SgNode): string {
+  const r = scope.range();
+  return `${r.start.index}:${r.end.index}`;
+}
+
+/** The names declared (`var`, `let`, `const`) directly in a scope, the first declaration of each. */
+function declarationsIn(scope: SgNode): Map<string, Declaration> {
+  const key = scopeKey(scope);
+  let out = constants?.scopes.get(key);
+  if (out) return out;
+  out = new Map();
+  for (const stmt of scope.children()) {
+    const sk = kindM(stmt);
+    if (sk !== 'lexical_declaration' && sk !== 'variable_declaration') continue;
+    const keyword = stmt.child(0)?.text();
+    for (const d of stmt.children()) {
+      if (kindM(d) !== 'variable_declarator') continue;
+      const id = d.field('name');
+      if (!id || kindM(id) !== 'identifier' || out.has(textM(id))) continue;
+      out.set(textM(id), { keyword, declarator: d });
+    }
+  }
+  constants?.scopes.set(key, out);
+  return out;
+}
+
+/** A scope longer than this is not searched for assignments: the name is taken as reassigned. */
+const MAX_SCOPE_TEXT = 256 * 1024;
+
 /** Whether the name is the target of an assignment (`x = …`, `x += …`, `x++`) in the scope besides its declaration. */
 function assignedAgain(scope: SgNode, name: string): boolean {
+  const key = `${scopeKey(scope)}:${name}`;
+  let r = constants?.assigned.get(key);
+  if (r === undefined) {
+    r = assignmentsIn(scope, name);
+    constants?.assigned.set(key, r);
+  }
+  return r;
+}
+
+function assignmentsIn(scope: SgNode, name: string): boolean {
   const text = textM(scope);
+  if (text.length > MAX_SCOPE_TEXT) return true;
   let assignments = 0;
   for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
     const before = text.charCodeAt(i - 1);

@@ -105,3 +105,15 @@ describe('taint labels', () => {
     expect(r.problems[0]).toMatchObject({ file: 'labels.yaml', line: 11, message: expect.stringMatching(/requires expression "A and"/) });
   });
 });
+
+describe('constant propagation on a hostile file', () => {
+  it('reads each scope once: 20,000 uses of one constant in one scope end, and none is reported', async () => {
+    const { parseRuleFile } = await import('../../../scanners/code/engine/rules.js');
+    const { evaluateFile } = await import('../../../scanners/code/engine/evaluate.js');
+    const { rules } = parseRuleFile('rules:\n  - id: e\n    message: m\n    severity: ERROR\n    languages: [javascript]\n    patterns:\n      - pattern: eval($X)\n      - pattern-not: eval("...")\n', 'e.yaml');
+    const text = `let x = "a";\n${'eval(x);\n'.repeat(20_000)}eval(y);\n`;
+    const r = evaluateFile(rules, { path: '/s/a.js', relPath: 'a.js', language: 'javascript', text });
+    // no time is asserted: before the per-file memory this file took minutes (quadratic)
+    expect(r.matches.map((m) => m.startLine)).toEqual([20_002]);
+  });
+});
