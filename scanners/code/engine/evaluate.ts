@@ -60,6 +60,16 @@ export class FileScope {
     return p.anchor !== undefined || this.hints.has(p.source);
   }
 
+  /**
+   * Whether ast-grep's own search (the pattern's `native` rule) finds every candidate here: it
+   * misses `a?.b` and `f?.()` for a pattern written `a.b` or `f()`, so a file with optional
+   * chaining is searched by kind for such patterns.
+   */
+  nativeFor(p: CompiledPattern): boolean {
+    if (!p.native || p.root.t !== 'node') return false;
+    return !p.chains || !this.contains('?.');
+  }
+
   /** Whether the file has every word the pattern needs, and one of its hint's words. */
   feasible(p: CompiledPattern): boolean {
     for (const w of p.tokens) if (!this.words.has(w)) return false;
@@ -132,7 +142,7 @@ export class FileScope {
       }
       // a hint (words from a metavariable-regex) also narrows the native search itself
       const hint = hintRegex(hints.get(p.source));
-      if (p.native && p.root.t === 'node') search(p.native, hint);
+      if (this.nativeFor(p)) search(p.native!, hint);
       // a bare literal: the regex crate finds it with a substring search, where word-boundary groups
       // around it cost twice as much on every node of the kind; the whole-word check is done after
       else for (const kind of p.kinds) search({ kind }, p.anchor ? escapeRegex(p.anchor) : hint);
@@ -264,7 +274,7 @@ export class FileScope {
     }
     if (p.kinds.length === 0) return [];
     const out: Match[] = [];
-    const rule = p.native && p.root.t === 'node' ? p.native : { any: p.kinds.map((kind) => (p.anchor ? { kind, regex: escapeRegex(p.anchor) } : { kind })) };
+    const rule = this.nativeFor(p) ? p.native! : { any: p.kinds.map((kind) => (p.anchor ? { kind, regex: escapeRegex(p.anchor) } : { kind })) };
     const candidates = [within, ...within.findAll({ rule } as never)];
     const seen = new Set<number>();
     for (const node of candidates) {

@@ -5,7 +5,7 @@
  */
 import type { SgNode } from '@ast-grep/napi';
 import { isWordChar } from './prefilter.js';
-import { JSX_ELEMENTS, kindOf, significant, stringContent, stringRegex, STRING_KINDS, type PNode } from './pattern.js';
+import { functionKindsFor, JS_FUNCTIONS, JSX_ELEMENTS, kindOf, significant, stringContent, stringRegex, STRING_KINDS, type PNode } from './pattern.js';
 
 /** Where a piece of code is: offsets in UTF-16 units (for containment) and 0-based line/column (for reports). */
 export interface Span {
@@ -192,7 +192,13 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
     case 'node': {
       const kind = kindM(t);
       if (JSX_ELEMENTS.has(p.kind)) return matchJsx(p, t, b);
+      if (JS_FUNCTIONS.has(p.kind) && p.kind !== 'method_definition' && JS_FUNCTIONS.has(kind)) {
+        const parts = patternFunction(p);
+        if (parts) return matchFunction(p.kind, parts, t, b);
+      }
       if (kind !== p.kind) {
+        // `a.b` matches `a?.b` (Semgrep reads optional chaining as plain access)
+        if (p.kind === '.' && OPTIONAL_CHAIN.has(kind)) return b;
         // an expression pattern matches the statement that is only that expression
         if (kind === 'expression_statement' || kind === 'parenthesized_expression') {
           const inner = sigM(t);
@@ -226,7 +232,7 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
       }
       // `{ ... }`, `f(...)`: any children match, and a big body's children need not be read
       if (anyChildren(p)) return b;
-      return matchList(p.children, omitUnmentioned(p, sigM(t)), b, t);
+      return matchList(p.children, withoutOptionalCall(p, omitUnmentioned(p, sigM(t))), b, t);
     }
   }
 }
@@ -261,6 +267,91 @@ function matchJsx(p: Extract<PNode, { t: 'node' }>, t: SgNode, b: Bindings): Bin
     return undefined;
   };
   return place(0, start);
+}
+
+/** A JavaScript function's parts, as a function pattern compares them. */
+interface FunctionParts<N> {
+  name?: N;
+  params: N[];
+  returnType?: N;
+  body?: N;
+  async: boolean;
+}
+
+/** Tokens of a function's head that take no part in matching (`function`, `*`, `=>`, a method's modifiers). */
+const FUNCTION_NOISE = new Set(['function', '*', '=>', 'static', 'get', 'set', 'accessibility_modifier', 'override_modifier', 'readonly', 'decorator', 'type_parameters']);
+
+const patternFunctions = new WeakMap<PNode, FunctionParts<PNode> | null>();
+
+/** A JavaScript function pattern's parts; undefined when the node is not one (Go's `function_declaration` shares the kind). */
+function patternFunction(p: Extract<PNode, { t: 'node' }>): FunctionParts<PNode> | undefined {
+  let r = patternFunctions.get(p);
+  if (r === undefined) {
+    r = functionParts(p.kind === 'arrow_function', p.children, (c) => (c.t === 'node' ? c.kind : c.t), (c) => (c.t === 'node' ? c.children : [])) ?? null;
+    patternFunctions.set(p, r);
+  }
+  return r ?? undefined;
+}
+
+function functionParts<N>(arrow: boolean, kids: readonly N[], kind: (n: N) => string, children: (n: N) => readonly N[]): FunctionParts<N> | undefined {
+  const out: FunctionParts<N> = { params: [], async: false };
+  let seenParams = false;
+  for (const c of kids) {
+    const k = kind(c);
+    if (k === 'async') out.async = true;
+    else if (FUNCTION_NOISE.has(k)) continue;
+    else if (k === 'formal_parameters' && !seenParams) {
+      out.params = [...children(c)];
+      seenParams = true;
+    } else if (!seenParams) {
+      // before the parameters: the name, or an arrow's one unparenthesised parameter
+      if (arrow) {
+        out.params = [c];
+        seenParams = true;
+      } else out.name = c;
+    } else if (k === 'type_annotation' && out.body === undefined) out.returnType = c;
+    else out.body = c;
+  }
+  return seenParams ? out : undefined;
+}
+
+/**
+ * A function pattern against one of the function forms: the pattern's name (when it has one and
+ * it is not `...`), its parameters, return type (when given) and body must match; `async` in the
+ * pattern must be there. An arrow's expression body matches a pattern body of only `...`.
+ */
+function matchFunction(kind: string, pp: FunctionParts<PNode>, t: SgNode, b: Bindings): Bindings | undefined {
+  if (!functionKindsFor(kind).includes(kindM(t))) return undefined;
+  const tp = functionParts(kindM(t) === 'arrow_function', sigM(t), kindM, sigM);
+  if (!tp || (pp.async && !tp.async)) return undefined;
+  let cur: Bindings | undefined = b;
+  if (pp.name && pp.name.t !== 'ellipsis') {
+    if (!tp.name) return undefined;
+    cur = matchNode(pp.name, tp.name, cur);
+    if (!cur) return undefined;
+  }
+  cur = matchList(pp.params, tp.params, cur, t);
+  if (!cur) return undefined;
+  if (pp.returnType) {
+    if (!tp.returnType) return undefined;
+    cur = matchNode(pp.returnType, tp.returnType, cur);
+    if (!cur) return undefined;
+  }
+  if (!pp.body) return cur;
+  if (!tp.body) return undefined;
+  const block = pp.body.t === 'node' && pp.body.kind === 'statement_block';
+  if (block === (kindM(tp.body) === 'statement_block')) return matchNode(pp.body, tp.body, cur);
+  // a block pattern of only `...` matches an arrow's expression body
+  return block && pp.body.t === 'node' && pp.body.children.every((c) => c.t === 'ellipsis' && !c.name) ? cur : undefined;
+}
+
+/** `?.` as the grammars give it: a node in JavaScript's, a bare token in TypeScript's. */
+const OPTIONAL_CHAIN = new Set(['optional_chain', '?.']);
+
+/** `f?.(x)`'s parts without the `?.`, for a pattern `f(x)` that has none. */
+function withoutOptionalCall(p: Extract<PNode, { t: 'node' }>, ts: SgNode[]): SgNode[] {
+  if (ts.length === 3 && p.children.length === 2 && OPTIONAL_CHAIN.has(kindM(ts[1]!))) return [ts[0]!, ts[2]!];
+  return ts;
 }
 
 /** Parts of a declaration a pattern may leave out and still match (Semgrep: unspecified means any). */
@@ -480,6 +571,7 @@ function candidateKinds(p: PNode): string[] | undefined {
   switch (p.t) {
     case 'node':
       if (JSX_ELEMENTS.has(p.kind)) return [...JSX_ELEMENTS];
+      if (JS_FUNCTIONS.has(p.kind)) return functionKindsFor(p.kind);
       return p.kind === 'assignment_expression' ? [p.kind, 'variable_declarator'] : [p.kind];
     case 'alt': {
       const all: string[] = [];
@@ -557,7 +649,7 @@ const LENIENT_KINDS = new Set(['expression_statement', 'parenthesized_expression
 function couldMatch(p: PNode, t: SgNode): boolean {
   if (p.t !== 'node') return true;
   const k = kindM(t);
-  if (k !== p.kind) return LENIENT_KINDS.has(k);
+  if (k !== p.kind) return LENIENT_KINDS.has(k) || (JS_FUNCTIONS.has(p.kind) && JS_FUNCTIONS.has(k)) || (p.kind === '.' && OPTIONAL_CHAIN.has(k));
   if (p.text !== undefined && !STRING_KINDS.has(k)) return textM(t) === p.text;
   return true;
 }

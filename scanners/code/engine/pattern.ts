@@ -45,6 +45,8 @@ export interface CompiledPattern {
   anchor?: string;
   /** A looser ast-grep rule that finds every candidate (a superset); undefined when only the kind can. */
   native?: NativeRule;
+  /** The pattern has a property access or a call, which also match `a?.b` and `f?.()`: ast-grep's search would miss those. */
+  chains?: true;
 }
 
 /** A node's kind as a plain string (the napi types narrow it to a grammar's kind union). */
@@ -72,6 +74,20 @@ export const CHAIN_KINDS = new Set(['member_expression', 'attribute', 'selector_
 
 /** JSX element kinds a JSX pattern can match (an element with children is matched at its opening tag). */
 export const JSX_ELEMENTS = new Set(['jsx_self_closing_element', 'jsx_opening_element']);
+
+/**
+ * JavaScript's function forms. Semgrep reads them as one construct: a `function` pattern (named,
+ * anonymous or `function ...`) matches declarations, expressions and methods; an arrow pattern
+ * matches those and arrows too (its `arrow_is_function`). `match.ts` compares them part by part.
+ */
+export const JS_FUNCTIONS = new Set(['function_declaration', 'function_expression', 'generator_function_declaration', 'generator_function', 'method_definition', 'arrow_function']);
+
+/** The function kinds a JavaScript function pattern of this kind matches. */
+export function functionKindsFor(kind: string): string[] {
+  if (kind === 'arrow_function') return [...JS_FUNCTIONS];
+  if (kind === 'method_definition') return [kind];
+  return [...JS_FUNCTIONS].filter((k) => k !== 'arrow_function');
+}
 
 /** Grammars whose declarations (`variable_declarator`) an assignment pattern also matches. */
 const DECLARATOR_LANGUAGES = new Set<CodeLanguage>(['javascript', 'jsx', 'typescript', 'tsx', 'java']);
@@ -181,14 +197,21 @@ export function compilePattern(source: string, language: CodeLanguage): Compiled
   // a JSX pattern matches elements with more attributes, in any order, with or without children
   const jsx = kinds.some((k) => JSX_ELEMENTS.has(k));
   if (jsx) for (const k of JSX_ELEMENTS) if (!kinds.includes(k)) kinds.push(k);
+  // a function pattern matches the other function forms (see JS_FUNCTIONS), which need not say `function`
+  const fn = JS_FAMILY.has(language) && first.t === 'node' && JS_FUNCTIONS.has(first.kind) && root.t === 'node';
+  if (fn) {
+    for (const k of knownKinds(language, functionKindsFor(first.kind))) if (!kinds.includes(k)) kinds.push(k);
+    tokens = tokens.filter((w) => w !== 'function');
+  }
   // declarations match with modifiers, annotations and throws clauses the pattern leaves out; ast-grep would not
   const declaration = first.t === 'node' && DECLARATION_ROOTS.has(first.kind);
   const hasStringRegex = contains(root, (p) => p.t === 'anystr' && p.regex !== undefined);
-  const native = root.t === 'node' && !assigns && !anyDeclaration && !jsx && !declaration && !hasStringRegex ? nativeRule(dollar, root, parsed, language) : undefined;
+  const native = root.t === 'node' && !assigns && !anyDeclaration && !jsx && !declaration && !fn && !hasStringRegex ? nativeRule(dollar, root, parsed, language) : undefined;
   const anchor = collectTokens(first, 2)
-    .filter((w) => !anyDeclaration || w !== 'var')
+    .filter((w) => (!anyDeclaration || w !== 'var') && (!fn || w !== 'function'))
     .sort((a, b) => b.length - a.length)[0];
-  return { source, language, root, tokens, kinds, ...(anchor ? { anchor } : {}), ...(native ? { native } : {}) };
+  const chains = JS_FAMILY.has(language) && contains(root, (p) => p.t === 'node' && (p.kind === 'member_expression' || p.kind === 'call_expression'));
+  return { source, language, root, tokens, kinds, ...(anchor ? { anchor } : {}), ...(native ? { native } : {}), ...(chains ? { chains: true as const } : {}) };
 }
 
 /**

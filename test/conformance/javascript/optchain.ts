@@ -4,3 +4,7 @@ child_process.exec(cmd!);
 child_process.exec(cmd as string);
 // ok: optchain
 child_process.execFile(cmd);
+// ruleid: optchain
+child_process?.exec(cmd);
+// ruleid: optchain
+child_process.exec?.(cmd);
