@@ -66,8 +66,22 @@ export class FileScope {
    * chaining is searched by kind for such patterns.
    */
   nativeFor(p: CompiledPattern): boolean {
-    if (!p.native || p.root.t !== 'node') return false;
+    if (!p.native || p.root.t !== 'node' || this.imports(p)) return false;
     return !p.chains || !this.contains('?.');
+  }
+
+  /**
+   * Whether the file names a module the pattern's dotted names start with, in quotes: an import
+   * may then stand for the name (`exec` for `child_process.exec`), which neither ast-grep's search
+   * nor the anchor word finds, so such a pattern is searched by kind alone here.
+   */
+  imports(p: CompiledPattern): boolean {
+    return p.modules !== undefined && p.modules.some((m) => this.contains(`'${m}'`) || this.contains(`"${m}"`));
+  }
+
+  /** The word every candidate of the pattern contains here, if any (see `imports`). */
+  anchorFor(p: CompiledPattern): string | undefined {
+    return p.anchor !== undefined && !this.imports(p) ? p.anchor : undefined;
   }
 
   /** Whether the file has every word the pattern needs, and one of its hint's words. */
@@ -145,7 +159,10 @@ export class FileScope {
       if (this.nativeFor(p)) search(p.native!, hint);
       // a bare literal: the regex crate finds it with a substring search, where word-boundary groups
       // around it cost twice as much on every node of the kind; the whole-word check is done after
-      else for (const kind of p.kinds) search({ kind }, p.anchor ? escapeRegex(p.anchor) : hint);
+      else {
+        const anchor = this.anchorFor(p);
+        for (const kind of p.kinds) search({ kind }, anchor ? escapeRegex(anchor) : hint);
+      }
     }
     const any: unknown[] = [];
     for (const { rule, regexes } of searches.values()) {
@@ -179,9 +196,10 @@ export class FileScope {
       // (a module wrapped in a call) for every candidate inside it would cost more than matching
       let span: Span | undefined;
       for (const p of list) {
-        if (p.anchor) {
+        const anchor = this.anchorFor(p);
+        if (anchor) {
           span ??= spanM(node);
-          if (!this.occursIn(p.anchor, true, span.startIndex, span.endIndex)) continue;
+          if (!this.occursIn(anchor, true, span.startIndex, span.endIndex)) continue;
         }
         const h = hints.get(p.source);
         if (h) {
@@ -274,7 +292,8 @@ export class FileScope {
     }
     if (p.kinds.length === 0) return [];
     const out: Match[] = [];
-    const rule = this.nativeFor(p) ? p.native! : { any: p.kinds.map((kind) => (p.anchor ? { kind, regex: escapeRegex(p.anchor) } : { kind })) };
+    const anchor = this.anchorFor(p);
+    const rule = this.nativeFor(p) ? p.native! : { any: p.kinds.map((kind) => (anchor ? { kind, regex: escapeRegex(anchor) } : { kind })) };
     const candidates = [within, ...within.findAll({ rule } as never)];
     const seen = new Set<number>();
     for (const node of candidates) {

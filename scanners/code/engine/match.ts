@@ -196,6 +196,8 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
         const parts = patternFunction(p);
         if (parts) return matchFunction(p.kind, parts, t, b);
       }
+      // `child_process.exec` matches `exec` imported from 'child_process' (Semgrep's import aliasing)
+      if (p.dotted !== undefined && importedAs(t) === p.dotted) return b;
       if (kind !== p.kind) {
         // `a.b` matches `a?.b` (Semgrep reads optional chaining as plain access)
         if (p.kind === '.' && OPTIONAL_CHAIN.has(kind)) return b;
@@ -461,6 +463,8 @@ interface ConstantCache {
   results: Map<number, string | null>;
   scopes: Map<string, Map<string, Declaration>>;
   assigned: Map<string, boolean>;
+  /** The file's imported names and what they stand for (see `importedAs`). */
+  imports?: Map<string, string>;
 }
 
 let constants: ConstantCache | undefined;
@@ -479,6 +483,85 @@ export function withConstantCache<T>(fn: () => T): T {
   } finally {
     constants = outer;
   }
+}
+
+/**
+ * The dotted name an expression stands for through the file's imports, as Semgrep resolves them
+ * in JavaScript: `exec` after `import { exec } from 'child_process'` (or `import { exec as e }`,
+ * or `const { exec } = require('child_process')`) is `child_process.exec`; `cp.exec` after
+ * `import * as cp from 'child_process'` or `import cp from 'child_process'` is too. A plain
+ * `const cp = require('child_process')` is not resolved, as in Semgrep. Undefined otherwise.
+ */
+function importedAs(t: SgNode): string | undefined {
+  if (!constants) return undefined;
+  const kind = kindM(t);
+  if (kind !== 'identifier' && kind !== 'member_expression') return undefined;
+  const imports = (constants.imports ??= importsOf(t.getRoot().root()));
+  if (imports.size === 0) return undefined;
+  if (kind === 'identifier') return imports.get(textM(t));
+  const parts: string[] = [];
+  let cur: SgNode = t;
+  while (kindM(cur) === 'member_expression') {
+    const prop = cur.field('property');
+    const obj = cur.field('object');
+    if (!prop || !obj || kindM(prop) !== 'property_identifier') return undefined;
+    parts.unshift(textM(prop));
+    cur = obj;
+  }
+  if (kindM(cur) !== 'identifier') return undefined;
+  const base = imports.get(textM(cur));
+  return base === undefined ? undefined : [base, ...parts].join('.');
+}
+
+/** What each imported name of a JavaScript/TypeScript file stands for, from its top-level imports and `require` destructurings. */
+function importsOf(root: SgNode): Map<string, string> {
+  const out = new Map<string, string>();
+  const moduleName = (s: SgNode | null) => (s && kindM(s) === 'string' ? stringContent(textM(s)) : undefined);
+  for (const stmt of root.children()) {
+    const kind = kindM(stmt);
+    if (kind === 'import_statement') {
+      const from = moduleName(stmt.field('source'));
+      const clause = stmt.children().find((c) => kindM(c) === 'import_clause');
+      if (from === undefined || !clause) continue;
+      for (const c of clause.children()) {
+        const k = kindM(c);
+        if (k === 'identifier') out.set(textM(c), from);
+        else if (k === 'namespace_import') {
+          const id = c.children().find((x) => kindM(x) === 'identifier');
+          if (id) out.set(textM(id), from);
+        } else if (k === 'named_imports') {
+          for (const spec of c.children()) {
+            if (kindM(spec) !== 'import_specifier') continue;
+            const name = spec.field('name');
+            const alias = spec.field('alias') ?? name;
+            if (name && alias) out.set(textM(alias), `${from}.${stringContent(textM(name))}`);
+          }
+        }
+      }
+    } else if (kind === 'lexical_declaration' || kind === 'variable_declaration') {
+      for (const d of stmt.children()) {
+        if (kindM(d) !== 'variable_declarator') continue;
+        const pattern = d.field('name');
+        const value = d.field('value');
+        if (!pattern || !value || kindM(pattern) !== 'object_pattern' || kindM(value) !== 'call_expression') continue;
+        const callee = value.field('function');
+        const args = value.field('arguments');
+        const arg = args ? significant(args.children()) : [];
+        const from = callee && textM(callee) === 'require' && arg.length === 1 ? moduleName(arg[0]!) : undefined;
+        if (from === undefined) continue;
+        for (const c of pattern.children()) {
+          const k = kindM(c);
+          if (k === 'shorthand_property_identifier_pattern') out.set(textM(c), `${from}.${textM(c)}`);
+          else if (k === 'pair_pattern') {
+            const key = c.field('key');
+            const val = c.field('value');
+            if (key && val && kindM(val) === 'identifier') out.set(textM(val), `${from}.${stringContent(textM(key))}`);
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 function scopeKey(scope: SgNode): string {
@@ -649,7 +732,7 @@ const LENIENT_KINDS = new Set(['expression_statement', 'parenthesized_expression
 function couldMatch(p: PNode, t: SgNode): boolean {
   if (p.t !== 'node') return true;
   const k = kindM(t);
-  if (k !== p.kind) return LENIENT_KINDS.has(k) || (JS_FUNCTIONS.has(p.kind) && JS_FUNCTIONS.has(k)) || (p.kind === '.' && OPTIONAL_CHAIN.has(k));
+  if (k !== p.kind) return LENIENT_KINDS.has(k) || (p.dotted !== undefined && k === 'identifier') || (JS_FUNCTIONS.has(p.kind) && JS_FUNCTIONS.has(k)) || (p.kind === '.' && OPTIONAL_CHAIN.has(k));
   if (p.text !== undefined && !STRING_KINDS.has(k)) return textM(t) === p.text;
   return true;
 }

@@ -23,8 +23,12 @@ export type PNode =
   | { t: 'anystr'; fstring?: true; regex?: string; flags?: string }
   /** `<... P ...>`: a node that contains a match of P (or is one). */
   | { t: 'deep'; inner: PNode }
-  /** A grammar node: its kind, its text when it is a leaf, its significant children. */
-  | { t: 'node'; kind: string; text?: string; children: PNode[] }
+  /**
+   * A grammar node: its kind, its text when it is a leaf, its significant children; `dotted` for a
+   * JavaScript name like `child_process.exec` (no metavariables), which also matches what imports
+   * make of it.
+   */
+  | { t: 'node'; kind: string; text?: string; children: PNode[]; dotted?: string }
   /** Several statements in a row (`a(); ...; b()`), matched against any statement list. */
   | { t: 'seq'; items: PNode[] }
   /** Readings of an ambiguous pattern (Go's `pkg.F(x)` is a call or a conversion): any may match. */
@@ -47,6 +51,8 @@ export interface CompiledPattern {
   native?: NativeRule;
   /** The pattern has a property access or a call, which also match `a?.b` and `f?.()`: ast-grep's search would miss those. */
   chains?: true;
+  /** Modules whose imports can stand for a dotted name in the pattern (`child_process` for `child_process.exec`). */
+  modules?: string[];
 }
 
 /** A node's kind as a plain string (the napi types narrow it to a grammar's kind union). */
@@ -211,7 +217,36 @@ export function compilePattern(source: string, language: CodeLanguage): Compiled
     .filter((w) => (!anyDeclaration || w !== 'var') && (!fn || w !== 'function'))
     .sort((a, b) => b.length - a.length)[0];
   const chains = JS_FAMILY.has(language) && contains(root, (p) => p.t === 'node' && (p.kind === 'member_expression' || p.kind === 'call_expression'));
-  return { source, language, root, tokens, kinds, ...(anchor ? { anchor } : {}), ...(native ? { native } : {}), ...(chains ? { chains: true as const } : {}) };
+  const modules: string[] = [];
+  if (JS_FAMILY.has(language)) markDotted(root, modules);
+  return { source, language, root, tokens, kinds, ...(anchor ? { anchor } : {}), ...(native ? { native } : {}), ...(chains ? { chains: true as const } : {}), ...(modules.length ? { modules: [...new Set(modules)] } : {}) };
+}
+
+/** The dotted name a pattern node spells (`a.b.c`, identifiers only), or undefined. */
+function dottedName(p: PNode): string | undefined {
+  if (p.t !== 'node') return undefined;
+  if (p.kind === 'identifier' && p.text !== undefined) return p.text;
+  if (p.kind !== 'member_expression') return undefined;
+  const [obj, dot, prop] = p.children;
+  if (p.children.length !== 3 || dot?.t !== 'node' || dot.text !== '.' || prop?.t !== 'node' || prop.kind !== 'property_identifier' || prop.text === undefined) return undefined;
+  const base = obj ? dottedName(obj) : undefined;
+  return base === undefined ? undefined : `${base}.${prop.text}`;
+}
+
+/** Mark each outermost dotted name (`a.b`, `a.b.c`) of a pattern, and collect the modules they start with. */
+function markDotted(p: PNode, modules: string[]): void {
+  if (p.t === 'node') {
+    const name = p.kind === 'member_expression' ? dottedName(p) : undefined;
+    if (name !== undefined) {
+      p.dotted = name;
+      modules.push(name.slice(0, name.indexOf('.')));
+      return;
+    }
+    for (const c of p.children) markDotted(c, modules);
+  } else if (p.t === 'seq') for (const c of p.items) markDotted(c, modules);
+  else if (p.t === 'deep') markDotted(p.inner, modules);
+  else if (p.t === 'alt') for (const c of p.options) markDotted(c, modules);
+  else if (p.t === 'chain') markDotted(p.base, modules);
 }
 
 /**
