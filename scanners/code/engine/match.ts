@@ -201,6 +201,8 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
       if (kind !== p.kind) {
         // `a.b` matches `a?.b` (Semgrep reads optional chaining as plain access)
         if (p.kind === '.' && OPTIONAL_CHAIN.has(kind)) return b;
+        // `for (var k in o)` matches `let` and `const` loops (`var` in a declaration is handled below)
+        if (p.kind === 'var' && (kind === 'let' || kind === 'const')) return b;
         // an expression pattern matches the statement that is only that expression
         if (kind === 'expression_statement' || kind === 'parenthesized_expression') {
           const inner = sigM(t);
@@ -732,7 +734,7 @@ const LENIENT_KINDS = new Set(['expression_statement', 'parenthesized_expression
 function couldMatch(p: PNode, t: SgNode): boolean {
   if (p.t !== 'node') return true;
   const k = kindM(t);
-  if (k !== p.kind) return LENIENT_KINDS.has(k) || (p.dotted !== undefined && k === 'identifier') || (JS_FUNCTIONS.has(p.kind) && JS_FUNCTIONS.has(k)) || (p.kind === '.' && OPTIONAL_CHAIN.has(k));
+  if (k !== p.kind) return LENIENT_KINDS.has(k) || (p.dotted !== undefined && k === 'identifier') || (JS_FUNCTIONS.has(p.kind) && JS_FUNCTIONS.has(k)) || (p.kind === '.' && OPTIONAL_CHAIN.has(k)) || (p.kind === 'var' && (k === 'let' || k === 'const'));
   if (p.text !== undefined && !STRING_KINDS.has(k)) return textM(t) === p.text;
   return true;
 }

@@ -194,7 +194,8 @@ export function compilePattern(source: string, language: CodeLanguage): Compiled
   const assigns = kinds.includes('assignment_expression') && DECLARATOR_LANGUAGES.has(language);
   if (assigns) kinds.push('variable_declarator');
   // `var x = v` matches `let` and `const` too (see match.ts)
-  const anyDeclaration = contains(root, (p) => p.t === 'node' && p.kind === 'variable_declaration') && knownKinds(language, ['lexical_declaration']).length > 0;
+  // (and `for (var k in o)` matches `for (let k in o)`: a `var` anywhere stands for all three)
+  const anyDeclaration = contains(root, (p) => p.t === 'node' && p.kind === 'var') && knownKinds(language, ['lexical_declaration']).length > 0;
   if (anyDeclaration) {
     if (kinds.includes('variable_declaration')) kinds.push('lexical_declaration');
     // a `let` or `const` declaration has no `var` in it

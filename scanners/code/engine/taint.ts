@@ -1,6 +1,6 @@
 /**
  * `mode: taint`, within a function: data from a source reaches a sink through assignments
- * (declarations, destructuring, `x = …`, `x += …`), template strings, concatenation, object
+ * (declarations, destructuring, `x = …`, `x += …`, a loop over tainted data), template strings, concatenation, object
  * properties (`o.p = tainted` taints `o`), array elements (`a[i] = tainted`, `a.push(tainted)`),
  * call arguments (a call with a tainted argument returns tainted data, as Semgrep assumes by
  * default) and declared propagators. A sanitizer's match cleans what is inside it. The order of
@@ -36,6 +36,8 @@ const JS: LanguageShape = {
     { kind: 'variable_declarator', target: 'name', value: 'value' },
     { kind: 'assignment_expression', target: 'left', value: 'right' },
     { kind: 'augmented_assignment_expression', target: 'left', value: 'right' },
+    // `for (const x of xs)`: each element of tainted data is tainted
+    { kind: 'for_in_statement', target: 'left', value: 'right' },
   ],
   identifiers: ['identifier', 'shorthand_property_identifier'],
 };
@@ -50,6 +52,7 @@ const SHAPES: Record<CodeLanguage, LanguageShape> = {
     assignments: [
       { kind: 'assignment', target: 'left', value: 'right' },
       { kind: 'augmented_assignment', target: 'left', value: 'right' },
+      { kind: 'for_statement', target: 'left', value: 'right' },
     ],
     identifiers: ['identifier'],
   },
@@ -59,6 +62,7 @@ const SHAPES: Record<CodeLanguage, LanguageShape> = {
       { kind: 'short_var_declaration', target: 'left', value: 'right' },
       { kind: 'assignment_statement', target: 'left', value: 'right' },
       { kind: 'var_spec', target: 'name', value: 'value' },
+      { kind: 'range_clause', target: 'left', value: 'right' },
     ],
     identifiers: ['identifier'],
   },
@@ -67,6 +71,7 @@ const SHAPES: Record<CodeLanguage, LanguageShape> = {
     assignments: [
       { kind: 'variable_declarator', target: 'name', value: 'value' },
       { kind: 'assignment_expression', target: 'left', value: 'right' },
+      { kind: 'enhanced_for_statement', target: 'name', value: 'value' },
     ],
     identifiers: ['identifier'],
   },
