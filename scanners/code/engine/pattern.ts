@@ -266,6 +266,8 @@ function rewrite(source: string, language: CodeLanguage, deep: PNode[]): string 
     s = `${s.slice(0, m.index)}${ex}${PLACEHOLDER}DEEP${deep.length - 1}${s.slice(m.index + m[0].length)}`;
   }
   // (function replacers: in a replacement string `$$` would mean one `$`)
+  // a JSX attribute's `"..."` (`<a href="..." />`) must stay a string to parse: it becomes one whose content marks it
+  if (s.startsWith('<')) s = s.replace(/(?<=[\w-]=)(["'])\.\.\.\1/g, () => `"${PLACEHOLDER}STRLIT"`);
   s = s.replace(/(?<![\w$])([fF]?)(["'])\.\.\.\2/g, (_m, f: string) => `${ex}${PLACEHOLDER}${f ? 'FSTR' : 'STR'}`);
   // `$...ARGS` → `$$$ARGS`
   s = s.replace(/\$\.\.\.([A-Z_][A-Z0-9_]*)/g, (_m, name: string) => `${ex}${ex}${ex}${name}`);
@@ -475,6 +477,7 @@ function convert(n: SgNode, language: CodeLanguage, deep: PNode[]): PNode {
   const kind = kindOf(n);
   if (STRING_KINDS.has(kind) && !n.children().some((c) => kindOf(c) === 'template_substitution' || kindOf(c) === 'interpolation')) {
     const content = stringContent(text);
+    if (content === `${PLACEHOLDER}STRLIT`) return { t: 'anystr' };
     // `"=~/regex/"`: any string whose content the regex finds (Semgrep's string regex)
     const re = /^=~\/([\s\S]*)\/([a-z]*)$/.exec(content);
     if (re) {
