@@ -161,9 +161,16 @@ export function unify(a: Bindings, b: Bindings): Bindings | undefined {
 /** Match a pattern against a node; the bindings extended, or undefined. */
 export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | undefined {
   switch (p.t) {
-    case 'mv':
+    case 'mv': {
       if (p.name === '$_') return b;
+      // a TypeScript parameter `event: T` binds its name, as Semgrep binds a parameter metavariable
+      const k = kindM(t);
+      if (k === 'required_parameter' || k === 'optional_parameter') {
+        const name = t.field('pattern' as never) as SgNode | null;
+        if (name && kindM(name) === 'identifier') return bind(b, p.name, nodeBinding(name));
+      }
       return bind(b, p.name, nodeBinding(t));
+    }
     case 'ellipsis':
       return b;
     case 'anystr':

@@ -221,6 +221,12 @@ class Flow {
       const targets = [...new Set(names.length ? names : inner.map((id) => id.name))];
       steps.push({ at: e.span.endIndex, targets, value: e.span, set: e.labels });
     }
+    // a source that is exactly a name (a parameter a source focuses on, `function (msg)`) taints that variable from there on
+    for (const src of sources) {
+      if (src.requires || !contains(scopeSpan, src.span)) continue;
+      const id = this.idents.find((i) => i.span.startIndex === src.span.startIndex && i.span.endIndex === src.span.endIndex);
+      if (id) steps.push({ at: src.span.endIndex, targets: [id.name], value: src.span, set: src.labels });
+    }
     for (const a of shape.assignments) {
       for (const node of scope.findAll({ rule: { kind: a.kind } } as never)) {
         const target = node.field(a.target as never) as SgNode | null;
