@@ -199,6 +199,8 @@ export function matchNode(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings | 
     case 'node': {
       const kind = kindM(t);
       if (JSX_ELEMENTS.has(p.kind)) return matchJsx(p, t, b);
+      // `import { exec } from 'm'` matches an import of more names (Semgrep reads one import per name)
+      if (p.kind === 'named_imports' && kind === 'named_imports') return matchSubset(p.children.filter((c) => c.t !== 'ellipsis'), sigM(t), b);
       if (JS_FUNCTIONS.has(p.kind) && p.kind !== 'method_definition' && JS_FUNCTIONS.has(kind)) {
         const parts = patternFunction(p);
         if (parts) return matchFunction(p.kind, parts, t, b);
@@ -262,13 +264,17 @@ function matchJsx(p: Extract<PNode, { t: 'node' }>, t: SgNode, b: Bindings): Bin
   if (!pname || !tname) return undefined;
   const start = matchNode(pname, tname, b);
   if (!start) return undefined;
-  const wanted = pattrs.filter((a) => a.t !== 'ellipsis');
+  return matchSubset(pattrs.filter((a) => a.t !== 'ellipsis'), tattrs, start);
+}
+
+/** Each pattern matched by a different one of the nodes, in any order (backtracking). */
+function matchSubset(wanted: readonly PNode[], ts: readonly SgNode[], b: Bindings): Bindings | undefined {
   const used = new Set<number>();
   const place = (i: number, cur: Bindings): Bindings | undefined => {
     if (i === wanted.length) return cur;
-    for (let j = 0; j < tattrs.length; j++) {
+    for (let j = 0; j < ts.length; j++) {
       if (used.has(j)) continue;
-      const r = matchNode(wanted[i]!, tattrs[j]!, cur);
+      const r = matchNode(wanted[i]!, ts[j]!, cur);
       if (!r) continue;
       used.add(j);
       const done = place(i + 1, r);
@@ -277,7 +283,7 @@ function matchJsx(p: Extract<PNode, { t: 'node' }>, t: SgNode, b: Bindings): Bin
     }
     return undefined;
   };
-  return place(0, start);
+  return place(0, b);
 }
 
 /** A JavaScript function's parts, as a function pattern compares them. */

@@ -213,7 +213,7 @@ export function compilePattern(source: string, language: CodeLanguage): Compiled
   // declarations match with modifiers, annotations and throws clauses the pattern leaves out; ast-grep would not
   const declaration = first.t === 'node' && DECLARATION_ROOTS.has(first.kind);
   const hasStringRegex = contains(root, (p) => p.t === 'anystr' && p.regex !== undefined);
-  const native = root.t === 'node' && !assigns && !anyDeclaration && !jsx && !declaration && !fn && !hasStringRegex ? nativeRule(dollar, root, parsed, language) : undefined;
+  const native = root.t === 'node' && !dollar.includes(`${PLACEHOLDER}STRLIT`) && !assigns && !anyDeclaration && !jsx && !declaration && !fn && !hasStringRegex ? nativeRule(dollar, root, parsed, language) : undefined;
   const anchor = collectTokens(first, 2)
     .filter((w) => (!anyDeclaration || w !== 'var') && (!fn || w !== 'function'))
     .sort((a, b) => b.length - a.length)[0];
@@ -267,7 +267,9 @@ function rewrite(source: string, language: CodeLanguage, deep: PNode[]): string 
   }
   // (function replacers: in a replacement string `$$` would mean one `$`)
   // a JSX attribute's `"..."` (`<a href="..." />`) must stay a string to parse: it becomes one whose content marks it
+  // (so must an import's source: `import { $X } from "..."`)
   if (s.startsWith('<')) s = s.replace(/(?<=[\w-]=)(["'])\.\.\.\1/g, () => `"${PLACEHOLDER}STRLIT"`);
+  s = s.replace(/(?<=\b(?:from|import)\s*)(["'])\.\.\.\1/g, () => `"${PLACEHOLDER}STRLIT"`);
   s = s.replace(/(?<![\w$])([fF]?)(["'])\.\.\.\2/g, (_m, f: string) => `${ex}${PLACEHOLDER}${f ? 'FSTR' : 'STR'}`);
   // `$...ARGS` → `$$$ARGS`
   s = s.replace(/\$\.\.\.([A-Z_][A-Z0-9_]*)/g, (_m, name: string) => `${ex}${ex}${ex}${name}`);
