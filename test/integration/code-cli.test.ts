@@ -64,10 +64,16 @@ describe('Semgrep rule options', () => {
     expect(notes).toMatch(/r\.yaml:10:\d+: rule htmlonly: the embedded engine reads none of this rule's languages \(html\)/);
   });
 
-  it('a taint sink asking for exact: true is named too (vigil reads every sink as exact: false)', () => {
-    const { findings, notes } = scanWith('exact', 'rules:\n  - id: ex\n    message: m\n    severity: INFO\n    languages: [javascript]\n    mode: taint\n    pattern-sources:\n      - pattern: src()\n    pattern-sinks:\n      - exact: true\n        pattern: sink(...)\n', 'const a = src();\nsink(a);\n');
-    expect(findings.map((f) => f.location.startLine)).toEqual([2]);
-    expect(notes).toContain('exact: true (on a sink)');
+  it('a taint sink is exact by default, as in Semgrep: a call sink is reached through its arguments; exact: false reads the whole match', () => {
+    const code = 'function h() {\n  const a = src();\n  sink(a);\n  sink(1, () => use(a));\n}\n';
+    const rule = (exact: string) => `rules:\n  - id: ex\n    message: m\n    severity: INFO\n    languages: [javascript]\n    mode: taint\n    pattern-sources:\n      - pattern: src()\n    pattern-sinks:\n      - ${exact}pattern: sink(...)\n`;
+    for (const exact of ['', 'exact: true\n        ']) {
+      const { findings, notes } = scanWith(`exact${exact.length}`, rule(exact), code);
+      expect(findings.map((f) => f.location.startLine)).toEqual([3]);
+      expect(notes).not.toContain('exact');
+    }
+    const { findings } = scanWith('inexact', rule('exact: false\n        '), code);
+    expect(findings.map((f) => f.location.startLine)).toEqual([3, 4]);
   });
 });
 

@@ -57,7 +57,11 @@ export interface TaintItemOptions {
   label?: string;
   requires?: LabelExpr;
   bySideEffect?: boolean;
-  /** `exact: false` on a sink: tainted data anywhere inside the match counts (the default here too). */
+  /**
+   * A sink's `exact`: false, tainted data anywhere inside the match counts; true (Semgrep's
+   * default), a sink written without focus-metavariable that matches a call is reached through
+   * its arguments, any other through the match.
+   */
   exact?: boolean;
 }
 
@@ -604,8 +608,6 @@ function parseRule(raw: unknown, path: (string | number)[], file: string, locato
     const sources = list('pattern-sources', true);
     const sinks = list('pattern-sinks', true);
     const sanitizers = list('pattern-sanitizers', false);
-    // vigil reads every sink as `exact: false`: a rule asking otherwise is told so
-    if (options.get('pattern-sinks')!.some((o) => o.exact === true)) unapplied.push('exact: true (on a sink)');
     return {
       ...base,
       ...(unapplied.length ? { unappliedOptions: unapplied } : {}),

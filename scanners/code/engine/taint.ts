@@ -149,7 +149,13 @@ export function evaluateTaint(spec: TaintSpec, ev: Evaluator): Match[] {
     }
   });
   if (sources.length === 0) return [];
-  const sinks = spec.sinks.flatMap((f, i) => ev.formula(f).map((m) => ({ m, requires: spec.sinkOptions?.[i]?.requires })));
+  const sinks = spec.sinks.flatMap((f, i) => {
+    const o = spec.sinkOptions?.[i];
+    // Semgrep's default `exact: true`: a sink written without focus-metavariable that matches a call
+    // is reached through the call's arguments (not its callee, nor a callback's body)
+    const byArguments = o?.exact !== false && !(f.op === 'all' && f.focus.length > 0);
+    return ev.formula(f).map((m) => ({ m, requires: o?.requires, byArguments }));
+  });
   if (sinks.length === 0) return [];
   const sanitizers: Span[] = [];
   spec.sanitizers.forEach((f, i) => {
@@ -173,7 +179,9 @@ export function evaluateTaint(spec: TaintSpec, ev: Evaluator): Match[] {
   const functions = tree.findAll({ rule: { any: shape.functions.map((k) => ({ kind: k })) } } as never);
   const flows = new Map<number, Flow>();
   const out: Match[] = [];
-  for (const { m: sink, requires } of sinks) {
+  const functionKinds = new Set(shape.functions);
+  const callKinds = new Set([...(shape.calls ?? []), ...knownKinds(language, ['new_expression', 'object_creation_expression'])]);
+  for (const { m: sink, requires, byArguments } of sinks) {
     const scopeNode = outermost(sink.span, functions);
     const key = spanOf(scopeNode).startIndex * 7 + spanOf(scopeNode).endIndex;
     let flow = flows.get(key);
@@ -181,10 +189,21 @@ export function evaluateTaint(spec: TaintSpec, ev: Evaluator): Match[] {
       flow = new Flow(scopeNode, shape, sources, sanitizers, sideEffects, spec, ev, language);
       flows.set(key, flow);
     }
-    const labels = flow.reaches(sink.span);
+    const args = byArguments ? callArguments(sink, callKinds) : undefined;
+    const labels = args ? args.filter((a) => !functionKinds.has(kindOf(a))).reduce((l, a) => union(l, flow!.reaches(spanOf(a))), CLEAN) : flow.reaches(sink.span);
     if (requires ? labelsSatisfy(requires, labels) : labels.size > 0) out.push(sink);
   }
   return out;
+}
+
+/** The arguments of a sink that is one call (`f(a, b)`, `new F(a)`), or undefined when it is not one. */
+function callArguments(sink: Match, callKinds: ReadonlySet<string>): SgNode[] | undefined {
+  let node = sink.node;
+  while (node && (kindOf(node) === 'expression_statement' || kindOf(node) === 'await_expression')) node = node.children().find((c) => c.isNamed() && kindOf(c) !== 'comment');
+  if (!node || !callKinds.has(kindOf(node))) return undefined;
+  const args = (node.field('arguments' as never) ?? node.field('argument_list' as never)) as SgNode | null;
+  if (!args) return undefined;
+  return args.children().filter((c) => c.isNamed() && kindOf(c) !== 'comment');
 }
 
 /** A source or sanitizer that works by side effect: the variables it matches take these labels (none: clean). */
