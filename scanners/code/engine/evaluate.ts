@@ -572,6 +572,9 @@ export class Evaluator {
         const same = m.node ? sameTextIn(m.node, b.node) : [b.node];
         return same.map((n) => ({ span: spanM(n), bindings: m.bindings, node: n }));
       });
+      // bound by no other term: every expression inside the contexts (Semgrep's `$X` matches any)
+      const unbound = [...contexts.flat(), ...(result ?? [])].every((m) => !m.bindings.has(name));
+      if (unbound) for (const m of contexts.flat()) if (m.node) bound.push(...expressionsIn(m.node, m.bindings, name));
       const ms = dedupe(bound);
       result = result === undefined ? ms : intersect(result, ms);
       if (result.length === 0) return [];
@@ -691,6 +694,28 @@ function intersect(a: readonly Match[], b: readonly Match[]): Match[] {
     }
   }
   return dedupe(out);
+}
+
+/** Kinds that are not expressions a bare `$X` could stand for. */
+const NOT_EXPRESSIONS = /(^|_)(statement|declaration|block|clause|body|comment|fragment|parameters|arguments|program|module|source_file|escape_sequence|property_identifier|substitution|case|default)$/;
+
+/** At most this many expressions are taken from one context for an unbound bare `$X`. */
+const MAX_BARE_EXPRESSIONS = 20_000;
+
+/** The expressions under `root` (itself included), each bound to `name`, as matches of a bare `$X` in that context. */
+function expressionsIn(root: SgNode, bindings: Bindings, name: string): Match[] {
+  const out: Match[] = [];
+  const walk = (n: SgNode) => {
+    if (out.length >= MAX_BARE_EXPRESSIONS) return;
+    if (!NOT_EXPRESSIONS.test(kindM(n))) {
+      const b = new Map(bindings);
+      b.set(name, { node: n, text: textM(n), span: spanM(n) });
+      out.push({ span: spanM(n), bindings: b, node: n });
+    }
+    for (const c of n.children()) if (c.isNamed()) walk(c);
+  };
+  walk(root);
+  return out;
 }
 
 /** The named nodes under `root` whose text is the target's (whitespace aside), the target among them. */
