@@ -10,7 +10,7 @@ import type { Target } from '../../src/model/target.js';
 import { redactSecrets } from '../../src/util/redact.js';
 import { loadRuleFiles, type CodeRule } from './engine/rules.js';
 import { bundledRulesDir } from './bundled.js';
-import { describeSkips, lineCount, walkSourceFiles, type SkipReason } from './files.js';
+import { describeSkips, lineCount, sourceBytesAtLeast, walkSourceFiles, type SkipReason } from './files.js';
 import { secretPolicy } from './secret-metavariables.js';
 import type { RuleMatch, RuleProblem, SourceFile } from './types.js';
 
@@ -82,7 +82,13 @@ export class CodeScanner implements Scanner {
     let pool: import('./engine/pool.js').EvaluationPool | undefined;
     let added = 0;
     const read = { files: 0, lines: 0, bytes: 0 };
+    const startPool = async () => {
+      const { EvaluationPool } = await import('./engine/pool.js');
+      return new EvaluationPool(loaded.rules, { signal: ctx.signal, onProgress: (n) => ctx.progress(`${n}/${added} files evaluated`) });
+    };
     try {
+      // a tree plainly big enough gets its worker threads now, so they start while the walk reads
+      if (embedded && import.meta.url.endsWith('.js') && rootDir === root && (await sourceBytesAtLeast(root, WORKER_THRESHOLD_BYTES))) pool = await startPool();
       ctx.progress(`reading ${root}`);
       for await (const f of walkSourceFiles(root, {
         ...(opts.include ? { include: opts.include } : {}),
@@ -112,8 +118,7 @@ export class CodeScanner implements Scanner {
           pending.push(f);
           pendingBytes += f.text.length;
           if (pendingBytes >= WORKER_THRESHOLD_BYTES && import.meta.url.endsWith('.js')) {
-            const { EvaluationPool } = await import('./engine/pool.js');
-            pool = new EvaluationPool(loaded.rules, { signal: ctx.signal, onProgress: (n) => ctx.progress(`${n}/${added} files evaluated`) });
+            pool = await startPool();
             const first = pending.splice(0);
             for (const p of first) pool.add(p);
             added = first.length;

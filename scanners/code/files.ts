@@ -334,6 +334,34 @@ export async function* walkSourceFiles(root: string, opts: WalkOptions): AsyncGe
   }
 }
 
+/**
+ * Whether a folder holds at least `limit` bytes of files in a language the engine reads, outside
+ * node_modules and vigil's own folders — a quick estimate (sizes from stat, ignore files not read)
+ * that stops as soon as the limit is reached, to decide before the walk whether worker threads pay.
+ */
+export async function sourceBytesAtLeast(root: string, limit: number): Promise<boolean> {
+  let total = 0;
+  const stack = [resolve(root)];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!ALWAYS_SKIPPED_DIRS.has(e.name) && e.name !== 'node_modules') stack.push(join(dir, e.name));
+      } else if (e.isFile() && languageOf(e.name) !== undefined) {
+        total += (await stat(join(dir, e.name)).catch(() => undefined))?.size ?? 0;
+        if (total >= limit) return true;
+      }
+    }
+  }
+  return false;
+}
+
 /** Depth-first over the tree with siblings sorted so that the walk order is relPath order. */
 async function* walkTree(o: Resolved): AsyncGenerator<Step> {
   const rootLevels: IgnoreLevel[] = [];

@@ -76,12 +76,17 @@ export class FileScope {
    * nor the anchor word finds, so such a pattern is searched by kind alone here.
    */
   imports(p: CompiledPattern): boolean {
-    return p.modules !== undefined && p.modules.some((m) => this.contains(`'${m}'`) || this.contains(`"${m}"`));
+    if (p.modules === undefined) return false;
+    let r = this.importing.get(p);
+    if (r === undefined) this.importing.set(p, (r = p.modules.some((m) => this.contains(`'${m}'`) || this.contains(`"${m}"`))));
+    return r;
   }
+
+  private readonly importing = new Map<CompiledPattern, boolean>();
 
   /** The word every candidate of the pattern contains here, if any (see `imports`). */
   anchorFor(p: CompiledPattern): string | undefined {
-    return p.anchor !== undefined && !this.imports(p) ? p.anchor : undefined;
+    return p.anchor !== undefined && (p.modules === undefined || !this.imports(p)) ? p.anchor : undefined;
   }
 
   /** Whether the file has every word the pattern needs, and one of its hint's words. */
