@@ -106,8 +106,36 @@ export class PatternError extends Error {}
 /** Compiled patterns by grammar and source; compiling is pure, so one cache serves every file (and the rule loader). */
 const compiled = new Map<CodeLanguage, Map<string, CompiledPattern | PatternError>>();
 
+/** While set (see `recordingPatterns`), every pattern asked for is noted here. */
+let recording: Map<CodeLanguage, Set<string>> | undefined;
+
+/**
+ * Run `fn` and give, besides its result, the compiled patterns it asked for (including ones
+ * compiled before): what a rule file needs, to be kept with it in the rule cache.
+ */
+export function recordingPatterns<T>(fn: () => T): { value: T; patterns: CompiledPatterns } {
+  const outer = recording;
+  const mine = new Map<CodeLanguage, Set<string>>();
+  recording = mine;
+  try {
+    const value = fn();
+    const patterns: CompiledPatterns = [...mine].map(([language, sources]) => {
+      const byLang = compiled.get(language)!;
+      return [language, [...sources].map((source) => {
+        const c = byLang.get(source)!;
+        return [source, c instanceof PatternError ? { error: c.message } : c];
+      })];
+    });
+    return { value, patterns };
+  } finally {
+    recording = outer;
+    if (outer) for (const [language, sources] of mine) for (const s of sources) (outer.get(language) ?? outer.set(language, new Set()).get(language)!).add(s);
+  }
+}
+
 /** A pattern compiled for a grammar, from the cache; throws PatternError when it does not parse there. */
 export function compiledPattern(source: string, language: CodeLanguage): CompiledPattern {
+  if (recording) (recording.get(language) ?? recording.set(language, new Set()).get(language)!).add(source);
   // one map per grammar: this runs for every pattern of every file, and a joined key costs a string each time
   let byLang = compiled.get(language);
   if (!byLang) compiled.set(language, (byLang = new Map()));

@@ -13,7 +13,8 @@ import { pathFilter } from '../files.js';
 import { grammarsFor, TEXT_LANGUAGES } from './grammar.js';
 import { ANALYZERS, type Analyzer } from './analysis.js';
 import { compileGeneric } from './generic.js';
-import { compiledPattern, PatternError } from './pattern.js';
+import { adoptCompiledPatterns, compiledPattern, PatternError, recordingPatterns } from './pattern.js';
+import { readCachedRuleFile, writeCachedRuleFile } from './rule-cache.js';
 
 type Where = RuleSource;
 
@@ -169,16 +170,27 @@ export async function loadRuleFiles(paths: readonly string[]): Promise<LoadedRul
   const files = await ruleFilesUnder(paths);
   // read side by side (a pack is a hundred small files; one at a time, the reads are most of the wait), parsed in order
   const texts = await Promise.all(files.map((file) => readTextInput(file, 16 * 1024 * 1024)));
+  // a file read and checked by an earlier run with the same engine comes back from the rule cache
+  const cached = await Promise.all(files.map((file, i) => readCachedRuleFile(file, texts[i]!)));
+  const writes: Promise<void>[] = [];
   for (const [i, file] of files.entries()) {
     const text = texts[i]!;
     let loaded: LoadedRules;
-    try {
-      loaded = parseRuleFile(text, file);
-    } catch (e) {
-      // one broken file costs its own rules, not the others'
-      if (!(e instanceof VigilError)) throw e;
-      out.problems.push(e);
-      continue;
+    const hit = cached[i];
+    if (hit) {
+      adoptCompiledPatterns(hit.patterns);
+      loaded = { rules: hit.rules, problems: [] };
+    } else {
+      try {
+        const { value, patterns } = recordingPatterns(() => parseRuleFile(text, file));
+        loaded = value;
+        if (loaded.problems.length === 0) writes.push(writeCachedRuleFile(file, text, { rules: loaded.rules, patterns }));
+      } catch (e) {
+        // one broken file costs its own rules, not the others'
+        if (!(e instanceof VigilError)) throw e;
+        out.problems.push(e);
+        continue;
+      }
     }
     for (const r of loaded.rules) {
       const seen = ids.get(r.id);
@@ -191,6 +203,7 @@ export async function loadRuleFiles(paths: readonly string[]): Promise<LoadedRul
     }
     out.problems.push(...loaded.problems);
   }
+  await Promise.all(writes);
   return out;
 }
 
