@@ -20,6 +20,7 @@ const ENTRIES: readonly ScannerEntry[] = [
   { id: 'code', create: async () => (await import('./code/code-scanner.js')).createCodeScanner() },
   { id: 'tls', create: async () => (await import('./tls/tls-scanner.js')).createTlsScanner() },
   { id: 'web', create: async () => (await import('./web/web-scanner.js')).createWebScanner() },
+  { id: 'datamap', create: async () => (await import('./datamap/datamap-scanner.js')).createDatamapScanner() },
 ];
 
 /** Map ids to factories; two entries with one id is a bug and throws VIGIL_ERR_SCANNER_DUPLICATE. */

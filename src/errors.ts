@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   VIGIL_ERR_SEMGREP: { exit: 3, status: 502, summary: 'the semgrep binary failed or printed output vigil cannot read' },
   VIGIL_ERR_CERT_INVALID: { exit: 2, status: 400, summary: 'a certificate or CA file is not PEM or DER X.509, or is corrupt' },
   VIGIL_ERR_TLS_PROBE: { exit: 3, status: 502, summary: 'a TLS host could not be checked: unreachable, not speaking TLS, or hanging past the timeout' },
+  VIGIL_ERR_DATAMAP_PARSE: { exit: 2, status: 400, summary: 'a data map file (Fides resources) is not valid YAML' },
+  VIGIL_ERR_DATAMAP_INVALID: { exit: 2, status: 400, summary: 'a data map breaks the Fides resource schema: an unknown key, a wrong type, an unknown taxonomy key, a dangling reference or an unknown country' },
   VIGIL_ERR_SCANNER_UNKNOWN: { exit: 2, status: 400, summary: 'no scanner has that id' },
   VIGIL_ERR_TARGET_UNKNOWN: { exit: 2, status: 400, summary: 'no target has that name' },
   VIGIL_ERR_LEDGER_URL: { exit: 2, status: 400, summary: 'the ledger location is not a path or postgres:// URL' },

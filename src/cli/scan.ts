@@ -40,6 +40,7 @@ interface ScanFlags {
   rulesConfig?: string;
   starttls?: string;
   profile?: string;
+  sources?: string[];
 }
 
 /** `vigil scan` — every target in the config, or one scanner on one target. */
@@ -82,6 +83,7 @@ export function registerScan(program: Command): void {
     .option('--openapi <file|url>', 'web: an OpenAPI/Swagger spec whose operations join the scan')
     .option('--rules-config <file>', 'web: ZAP baseline rules file (id<TAB>IGNORE|INFO|WARN|FAIL)')
     .option('--profile <name>', 'tls: the Mozilla profile to check against: modern | intermediate | old (default intermediate)')
+    .option('--sources <path|url...>', 'datamap: where reality is read for drift against the data map: SQL schema or migration files, ORM models, postgres:// URLs, site URLs for cookies')
     .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
       process.exitCode = await scanCommand(scanner, target, flags);
     });
@@ -125,6 +127,8 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     if (flags.active) options.active = true;
     if (flags.openapi) options.openapi = /^https?:\/\//i.test(flags.openapi) ? flags.openapi : resolve(flags.openapi);
     if (flags.rulesConfig) options.rulesConfig = resolve(flags.rulesConfig);
+    // paths are resolved here, against the working folder; URLs (postgres://, https://) pass as given
+    if (flags.sources) options.sources = flags.sources.map((s) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : resolve(s)));
     const target = targetFromArg(targetArg!);
     // naming the target on the command line with --active is the consent a config gives with active: true
     if (flags.active) target.active = true;

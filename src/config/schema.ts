@@ -99,6 +99,26 @@ const tlsOptions = {
   },
 } as const;
 
+/**
+ * The datamap scanner's options, checked here so a wrong value points at its line in vigil.yaml
+ * (the scanner checks them again when it runs).
+ */
+const datamapOptions = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    sources: {
+      type: ['string', 'array'],
+      minLength: 1,
+      items: nonEmptyString,
+      minItems: 1,
+      description: 'where drift reads reality: SQL schema or migration files, ORM models (paths relative to the config file), postgres:// URLs, site URLs for cookies',
+    },
+    dpiaSubjectThreshold: { type: 'integer', minimum: 0, description: 'data subjects above which special-category processing needs a DPIA (GDPR Art. 35(3)(b)); default 5000' },
+    ccpa: { type: 'boolean', description: 'false turns the CCPA checks off; by default they run unless the organization declares itself out of scope' },
+  },
+} as const;
+
 const target = {
   type: 'object',
   additionalProperties: false,
@@ -123,7 +143,7 @@ const target = {
       minItems: 1,
       uniqueItems: true,
       propertyNames: scannerId,
-      properties: { tls: tlsOptions },
+      properties: { tls: tlsOptions, datamap: datamapOptions },
       additionalProperties: { type: ['object', 'null'] },
       minProperties: 1,
     },
