@@ -4,6 +4,7 @@ import { registerAdvisories } from './advisories.js';
 import { registerFindings } from './findings.js';
 import { registerInit } from './init.js';
 import { registerLedger } from './ledger.js';
+import { registerReport } from './report.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
 import { registerServe } from './serve.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerLedger(program);
   registerAdvisories(program);
   registerRules(program);
+  registerReport(program);
   registerInit(program);
   registerServe(program);
   // Commander's own usage errors exit 1 by default; vigil's contract says 2.
