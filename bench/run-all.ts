@@ -6,6 +6,7 @@ import { benchCode } from './code.js';
 import { benchTls } from './tls.js';
 import { benchWeb } from './web.js';
 import { benchRegex } from './regex.js';
+import { benchDatamap } from './datamap.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
@@ -22,3 +23,5 @@ process.stdout.write('\nweb scanner against wapiti\n');
 await benchWeb();
 process.stdout.write('\nregular expressions on target text at the 2 MiB cap (issue 10)\n');
 await benchRegex();
+process.stdout.write('\ndatamap scanner (issue 12)\n');
+await benchDatamap();

@@ -5,7 +5,7 @@ import type { Finding } from '../../src/model/finding.js';
 import { fingerprint } from '../../src/model/fingerprint.js';
 import type { Scanner, ScanContext } from '../../src/model/scanner.js';
 import type { Target } from '../../src/model/target.js';
-import { loadDataMap } from './fides.js';
+import { declaredFields, loadDataMap } from './fides.js';
 import { DEFAULT_DPIA_SUBJECT_THRESHOLD, LAW_CHECKS, checkLaw, declarationIdentity, declarationLabel, type LawViolation } from './law.js';
 import { evaluatePolicies, type PolicyViolation } from './policies.js';
 import type { DataMap, Where } from './types.js';
@@ -59,12 +59,16 @@ export class DatamapScanner implements Scanner {
     for (const n of law.notes) note(n);
     for (const v of law.violations) findings.push(lawFinding(v, rel));
 
-    // ── drift ───────────────────────────────────────────────────────────────────────────────
-    // Drift findings are added here: scanners/datamap/drift/index.ts compares declaredFields(map)
-    // (fides.ts) with what `sources` show (paths resolved against the base folder, URLs as given), and its findings are pushed onto `findings` before
-    // the sort below. Until it is wired in, the sources are checked (checkOptions) and named.
-    if (sources.length) note(`drift: ${sources.length} source(s) given (${sources.map((s) => redactSource(s)).join(', ')}); drift checks are not wired into this build yet`);
-    // ────────────────────────────────────────────────────────────────────────────────────────
+    // drift: what the sources show against what the datasets declare
+    if (sources.length) {
+      ctx.progress(`reading ${sources.length} drift source(s)`);
+      const { readSources, driftFindings } = await import('./drift/index.js');
+      const read = await readSources(sources, { baseDir: ctx.baseDir, signal: ctx.signal });
+      for (const p of read.problems) note(`drift: ${p.source}${p.line ? `:${p.line}` : ''}: ${p.problem}`);
+      note(`drift: ${read.read.length} source file(s) or database(s) read, ${read.fields.length} column(s) and field(s) found`);
+      const declaredCookies = map.systems.flatMap((s) => s.cookies.map((c) => c.name));
+      findings.push(...driftFindings(declaredFields(map), read.fields, { baseDir: ctx.baseDir, declaredCookies }));
+    }
 
     ctx.report?.(summary(map, findings, rel));
     yield* sortFindings(findings);
@@ -79,11 +83,6 @@ export function resolveSources(sources: readonly string[], baseDir: string): str
 function relativeTo(baseDir: string, file: string): string {
   const r = path.relative(baseDir, file);
   return (r && !r.startsWith('..') && !path.isAbsolute(r) ? r : file).split(path.sep).join('/');
-}
-
-/** A source as it may be named in a note: a database URL loses its password. */
-function redactSource(s: string): string {
-  return s.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]+):[^@/]*@/i, '$1:***@');
 }
 
 function location(w: Where, rel: (f: string) => string) {

@@ -38,8 +38,8 @@ describe('datamap scanner', () => {
   });
 
   it('reports policy and law findings at datamap locations relative to the base folder, with notes', async () => {
-    const dir = mapDir({ '.fides/shop.yml': stringify(badMap()) });
-    const { findings, notes } = await scan(dir, '.fides', { sources: ['db/schema.sql'] });
+    const dir = mapDir({ '.fides/shop.yml': stringify(badMap()), 'db/schema.sql': 'CREATE TABLE visitors (\n  id bigint PRIMARY KEY,\n  phone text\n);\n' });
+    const { findings, notes } = await scan(dir, '.fides', { sources: ['db/schema.sql', 'db/missing'] });
     const byRule = new Map(findings.map((f) => [f.ruleId, f]));
     const art6 = byRule.get('gdpr-art6-lawful-basis')!;
     expect(art6).toMatchObject({ scanner: 'datamap', severity: 'high', location: { kind: 'datamap', file: '.fides/shop.yml', pointer: '/system/0/privacy_declarations/0' } });
@@ -50,7 +50,10 @@ describe('datamap scanner', () => {
     expect(pol.evidence).toContain('breaks rule "no e-mail for ads" of policy "p"');
     expect(notes.join('\n')).toContain('.fides/shop.yml:');
     expect(notes.join('\n')).toContain('read as its fideslang 2.x key "user.contact.email"');
-    expect(notes.join('\n')).toContain(`drift: 1 source(s) given (${path.join(dir, 'db/schema.sql')})`);
+    // drift: the undeclared phone column, at its file and line; the missing source is a note, not a failure
+    expect(byRule.get('datamap-drift-undeclared-field')).toMatchObject({ location: { kind: 'file', path: 'db/schema.sql', startLine: 3 } });
+    expect(notes.join('\n')).toMatch(/drift: .*db\/missing/);
+    expect(notes.join('\n')).toContain('drift: 1 source file(s) or database(s) read');
     // sorted: most severe first
     const ranks = findings.map((f) => ['critical', 'high', 'medium', 'low', 'info'].indexOf(f.severity));
     expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
