@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { VigilError } from '../../src/errors.js';
 import { describeValue, formatConfigPath, type PathSegment } from '../../src/config/problem.js';
 import { suggest } from '../../src/config/suggest.js';
+import { typeWords } from '../../src/config/validate.js';
 import type { YamlLocator } from '../../src/config/yaml-source.js';
 import { datamapSchemaPath } from './compliance-data.js';
 
@@ -114,20 +115,6 @@ function describe(e: ErrorObject, path: PathSegment[], report: (p: PathSegment[]
     default:
       report(path, `${e.message ?? 'is not valid'}${got}`);
   }
-}
-
-const TYPE_WORDS: Record<string, string> = {
-  object: 'a mapping',
-  array: 'a list',
-  string: 'a string',
-  integer: 'a whole number',
-  number: 'a number',
-  boolean: 'true or false',
-  null: 'empty',
-};
-
-function typeWords(t: unknown): string {
-  return (Array.isArray(t) ? t : [t]).map((x) => TYPE_WORDS[String(x)] ?? String(x)).join(' or ');
 }
 
 /** ajv's JSON pointer as a key path, array indexes as numbers. */

@@ -159,7 +159,8 @@ function reportAjvError(e: ErrorObject, path: PathSegment[], report: Report): vo
   }
 }
 
-const TYPE_WORDS: Record<string, string> = {
+/** JSON Schema types in words, for messages (also the data map's schema check). */
+export const TYPE_WORDS: Record<string, string> = {
   object: 'a mapping',
   array: 'a list',
   string: 'a string',
@@ -169,7 +170,7 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'empty',
 };
 
-function typeWords(t: unknown): string {
+export function typeWords(t: unknown): string {
   const types = Array.isArray(t) ? t : [t];
   return types.map((x) => TYPE_WORDS[String(x)] ?? String(x)).join(' or ');
 }
