@@ -20,9 +20,11 @@ export interface DatamapOptions {
   dpiaSubjectThreshold?: number;
   /** false turns the CCPA checks off; by default they run unless the organization declares itself out of scope. */
   ccpa?: boolean;
+  /** URL target name → the system (fides_key) whose site it is, for cookie drift against what the web scanner recorded. */
+  cookies?: Record<string, string>;
 }
 
-const OPTION_KEYS = ['sources', 'dpiaSubjectThreshold', 'ccpa'] as const;
+const OPTION_KEYS = ['sources', 'dpiaSubjectThreshold', 'ccpa', 'cookies'] as const;
 
 /** Rule id of a Fides policy rule's violations: one id per policy and rule, so each can be triaged on its own. */
 export function policyRuleId(policyKey: string, ruleName: string): string {
@@ -68,6 +70,24 @@ export class DatamapScanner implements Scanner {
       note(`drift: ${read.read.length} source file(s) or database(s) read, ${read.fields.length} column(s) and field(s) found`);
       const declaredCookies = map.systems.flatMap((s) => s.cookies.map((c) => c.name));
       findings.push(...driftFindings(declaredFields(map), read.fields, { baseDir: ctx.baseDir, declaredCookies }));
+    }
+
+    // cookie drift: what the web scanner recorded on a linked site (the ledger's findings of its last
+    // runs) against the cookies that site's system declares
+    for (const [site, systemKey] of Object.entries(opts.cookies ?? {})) {
+      const sys = map.systems.find((s) => s.fides_key === systemKey);
+      if (!sys) {
+        note(`cookies: target "${site}" is linked to system "${systemKey}", which the data map does not have`);
+        continue;
+      }
+      if (!ctx.priorFindings) {
+        note(`cookies: this run has no ledger, so the cookies the web scanner recorded on "${site}" were not compared`);
+        continue;
+      }
+      const { cookiesFromWebFindings, driftFindings } = await import('./drift/index.js');
+      const cookies = cookiesFromWebFindings(await ctx.priorFindings({ scanner: 'web', target: site }));
+      note(`cookies: ${cookies.length} cookie(s) the web scanner recorded on "${site}" compared with system "${systemKey}" (${sys.cookies.length} declared)`);
+      findings.push(...driftFindings(declaredFields(map), cookies, { baseDir: ctx.baseDir, declaredCookies: sys.cookies.map((k) => k.name) }));
     }
 
     ctx.report?.(summary(map, findings, rel));
@@ -172,10 +192,13 @@ export function checkOptions(raw: Readonly<Record<string, unknown>>): DatamapOpt
   const t = raw['dpiaSubjectThreshold'];
   if (t !== undefined && !(Number.isInteger(t) && (t as number) >= 0)) bad('dpiaSubjectThreshold is a whole number of data subjects (0 or more)');
   if (raw['ccpa'] !== undefined && typeof raw['ccpa'] !== 'boolean') bad('ccpa is true or false');
+  const c = raw['cookies'];
+  if (c !== undefined && (typeof c !== 'object' || c === null || Array.isArray(c) || !Object.values(c).every((v) => typeof v === 'string' && v.length > 0))) bad('cookies maps a URL target\'s name to a system\'s fides_key');
   const out: DatamapOptions = {};
   if (s !== undefined) out.sources = typeof s === 'string' ? [s] : [...(s as string[])];
   if (t !== undefined) out.dpiaSubjectThreshold = t as number;
   if (raw['ccpa'] !== undefined) out.ccpa = raw['ccpa'] as boolean;
+  if (c !== undefined) out.cookies = { ...(c as Record<string, string>) };
   return out;
 }
 

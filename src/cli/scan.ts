@@ -10,6 +10,7 @@ import { PartThreads, planFromConfig, targetFromArg, runScan, ttyProgress, type 
 import { stderrLogger } from '../util/logger.js';
 import { VERSION, configPath, displayError, emitChunks, ledgerLocation, listOption, openCommandLedger } from './common.js';
 import { redactLedgerUrl } from '../ledger/open.js';
+import { priorFindingsFrom } from '../ledger/prior.js';
 // the registry only: each scanner's own module loads when a run needs it
 import { scannerIds } from '../../scanners/index.js';
 
@@ -185,6 +186,7 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
         timeoutMs: timeoutSec * 1000,
         signal: ac.signal,
         ...(advisoryLedger ? { advisories: advisoryLedger.advisories } : {}),
+        ...(advisoryLedger ? { priorFindings: priorFindingsFrom(advisoryLedger) } : {}),
         logger: { ...logger, warn: () => undefined },
         ...(progress ? { onProgress: progress } : {}),
       });

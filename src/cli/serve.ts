@@ -5,6 +5,7 @@ import type { ScheduleConfig, VigilConfig } from '../config/types.js';
 import type { Logger } from '../util/logger.js';
 import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger } from './common.js';
 import { redactLedgerUrl } from '../ledger/open.js';
+import { priorFindingsFrom } from '../ledger/prior.js';
 import { join } from 'node:path';
 
 /** `vigil serve` — the scheduler and the HTTP server (for now /healthz) in one process. */
@@ -84,6 +85,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       signal: stopping.signal,
       logger,
       advisories: ledger.advisories,
+      priorFindings: priorFindingsFrom(ledger),
     });
     // An unattended run keeps what worked; a partial run never marks anything fixed.
     const s2 = await ledger.ingest(result);

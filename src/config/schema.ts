@@ -116,6 +116,11 @@ const datamapOptions = {
     },
     dpiaSubjectThreshold: { type: 'integer', minimum: 0, description: 'data subjects above which special-category processing needs a DPIA (GDPR Art. 35(3)(b)); default 5000' },
     ccpa: { type: 'boolean', description: 'false turns the CCPA checks off; by default they run unless the organization declares itself out of scope' },
+    cookies: {
+      type: 'object',
+      additionalProperties: nonEmptyString,
+      description: "URL target name → the data map system (fides_key) whose site it is: the cookies the web scanner recorded there (in the ledger) must be declared by that system or a dataset",
+    },
   },
 } as const;
 

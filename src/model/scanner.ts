@@ -17,6 +17,9 @@ export interface AdvisoryLookup {
   forPackagesJson?(keys: { ecosystem: string; name: string }[]): Promise<Map<string, string[]>>;
 }
 
+/** The ledger's findings (not fixed) of one scanner on one target, newest state of each. */
+export type PriorFindings = (q: { scanner: string; target: string }) => Promise<(Finding & { status?: string })[]>;
+
 /** What is injected into a scanner: nothing here is the user's choice. */
 export interface ScanContext {
   /** Aborted on timeout or shutdown; scanners stop promptly when it fires. */
@@ -36,6 +39,11 @@ export interface ScanContext {
   readonly options: ScanOptions;
   /** The advisory store, for scanners that match components against advisories. */
   readonly advisories?: AdvisoryLookup;
+  /**
+   * What the ledger holds for another scanner on another target (findings not fixed), when the
+   * run has a ledger: the datamap scanner reads the cookies the web scanner recorded this way.
+   */
+  readonly priorFindings?: PriorFindings;
 }
 
 /** Every scanner implements this; scanners/index.ts maps ids to factories. */

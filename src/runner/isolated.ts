@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { VigilError, describeError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
 import type { PartReport } from '../model/run.js';
-import type { AdvisoryLookup, ScanOptions } from '../model/scanner.js';
+import type { AdvisoryLookup, PriorFindings, ScanOptions } from '../model/scanner.js';
 import type { Target } from '../model/target.js';
 import type { Logger } from '../util/logger.js';
 import { JournalReader, fromWire, toWire, type FromWorker, type PartWorkerData, type ToWorker } from './wire.js';
@@ -27,6 +27,7 @@ export interface IsolatedPart {
   options: ScanOptions;
   baseDir: string;
   advisories?: AdvisoryLookup;
+  priorFindings?: PriorFindings;
   logger: Logger;
   sink: PartSink;
   /** Aborted on timeout or by the caller: the part gets `graceMs` to stop, then its thread is terminated. */
@@ -148,6 +149,9 @@ export class PartThread {
           case 'advisories':
             void this.answer(part, id, m);
             break;
+          case 'prior':
+            void this.answerPrior(part, id, m);
+            break;
           case 'end':
             finish(m.error ? { threw: true, error: fromWire(m.error) } : { threw: false });
             break;
@@ -164,6 +168,7 @@ export class PartThread {
           options: part.options,
           baseDir: part.baseDir,
           advisories: part.advisories !== undefined,
+          priorFindings: part.priorFindings !== undefined,
         } satisfies ToWorker);
       } catch (e) {
         // options that cannot be cloned (a function, a class instance with private state) are a caller's bug
@@ -175,6 +180,18 @@ export class PartThread {
       if (part.signal.aborted) onAbort();
       else part.signal.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** Answer the thread's prior-findings lookup from the runner's ledger. */
+  private async answerPrior(part: IsolatedPart, id: number, m: Extract<FromWorker, { type: 'prior' }>): Promise<void> {
+    let reply: ToWorker;
+    try {
+      if (!part.priorFindings) throw new VigilError('VIGIL_ERR_INTERNAL', 'no ledger was given to this run');
+      reply = { type: 'prior', id, request: m.request, result: await part.priorFindings(m.query) };
+    } catch (e) {
+      reply = { type: 'prior', id, request: m.request, error: toWire(e) };
+    }
+    if (this.alive) this.worker.postMessage(reply);
   }
 
   /** Answer the thread's advisory lookup from the runner's store. */

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PartReport } from '../model/run.js';
-import type { AdvisoryLookup, ScanContext, Scanner } from '../model/scanner.js';
+import type { AdvisoryLookup, PriorFindings, ScanContext, Scanner } from '../model/scanner.js';
 import type { Logger } from '../util/logger.js';
 import { JournalWriter, cloneableData, fromWire, toWire, type FromWorker, type LogLevel, type PartWorkerData, type ToWorker } from './wire.js';
 
@@ -15,7 +15,7 @@ type RunMessage = Extract<ToWorker, { type: 'run' }>;
 interface Running {
   id: number;
   ac: AbortController;
-  pending: Map<number, { resolve: (m: Map<string, unknown[]>) => void; reject: (e: unknown) => void }>;
+  pending: Map<number, { resolve: (m: unknown) => void; reject: (e: unknown) => void }>;
 }
 
 /** Serve parts on this worker thread with scanners from `createScanner`; returns at once, the thread then waits for parts. */
@@ -49,6 +49,11 @@ export function servePart(createScanner: (id: string) => Scanner | Promise<Scann
       current.pending.delete(m.request);
       if (m.error) waiting?.reject(fromWire(m.error));
       else waiting?.resolve(m.json ? parseAdvisories(m.json) : (m.result ?? new Map()));
+    } else if (m.type === 'prior') {
+      const waiting = current.pending.get(m.request);
+      current.pending.delete(m.request);
+      if (m.error) waiting?.reject(fromWire(m.error));
+      else waiting?.resolve(m.result ?? []);
     }
   });
 }
@@ -68,10 +73,16 @@ async function runPart(m: RunMessage, running: Running, createScanner: (id: stri
     forPackages: (keys) =>
       new Promise((resolve, reject) => {
         const r = ++request;
-        running.pending.set(r, { resolve, reject });
+        running.pending.set(r, { resolve: resolve as (v: unknown) => void, reject });
         post({ type: 'advisories', id, request: r, keys });
       }),
   };
+  const priorFindings: PriorFindings = (query) =>
+    new Promise((resolve, reject) => {
+      const r = ++request;
+      running.pending.set(r, { resolve: resolve as (v: unknown) => void, reject });
+      post({ type: 'prior', id, request: r, query });
+    });
   let error: unknown;
   let threw = false;
   try {
@@ -83,6 +94,7 @@ async function runPart(m: RunMessage, running: Running, createScanner: (id: stri
       baseDir: m.baseDir,
       options: m.options,
       ...(m.advisories ? { advisories } : {}),
+      ...(m.priorFindings ? { priorFindings } : {}),
       progress: (note: string) => post({ type: 'progress', id, note }),
       note: (message: string) => post({ type: 'note', id, message }),
       report: (report: PartReport) => post({ type: 'report', id, report }),

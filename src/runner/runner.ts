@@ -4,7 +4,7 @@ import { uniqueFingerprints } from '../model/fingerprint.js';
 import { sortFindings } from '../model/create.js';
 import type { PartReport, PartStatus, Run, RunPart, RunResult, TargetedFinding } from '../model/run.js';
 import { runStatusOf } from '../model/run.js';
-import type { AdvisoryLookup, ScanContext, Scanner, ScanOptions } from '../model/scanner.js';
+import type { AdvisoryLookup, PriorFindings, ScanContext, Scanner, ScanOptions } from '../model/scanner.js';
 import type { Target } from '../model/target.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { PartThreads, type PartSink } from './isolated.js';
@@ -48,6 +48,8 @@ export interface RunnerOptions {
   now?: () => Date;
   /** Injected into every scanner's context. */
   advisories?: AdvisoryLookup;
+  /** Injected into every scanner's context (see ScanContext.priorFindings). */
+  priorFindings?: PriorFindings;
 }
 
 /**
@@ -158,6 +160,7 @@ async function runPart(item: PlanItem, opts: RunnerOptions, env: PartEnv): Promi
         options: item.options,
         baseDir: opts.baseDir,
         ...(opts.advisories ? { advisories: opts.advisories } : {}),
+        ...(opts.priorFindings ? { priorFindings: opts.priorFindings } : {}),
         logger,
         sink,
         signal: ac.signal,
@@ -219,6 +222,7 @@ async function runInProcess(
     baseDir: opts.baseDir,
     options: item.options,
     ...(opts.advisories ? { advisories: opts.advisories } : {}),
+    ...(opts.priorFindings ? { priorFindings: opts.priorFindings } : {}),
     progress: sink.progress,
     note: sink.note,
     report: sink.report,

@@ -43,10 +43,14 @@ export type ToWorker =
       baseDir: string;
       /** Whether the runner has an advisory store to answer `advisories.forPackages` with. */
       advisories: boolean;
+      /** Whether the runner has a ledger to answer `priorFindings` with. */
+      priorFindings?: boolean;
     }
   | { type: 'abort'; id: number; reason: WireError }
   /** An advisory lookup's answer: as objects, or (`json`) as each advisory's JSON text, parsed on the thread. */
-  | { type: 'advisories'; id: number; request: number; result?: Map<string, unknown[]>; json?: Map<string, string[]>; error?: WireError };
+  | { type: 'advisories'; id: number; request: number; result?: Map<string, unknown[]>; json?: Map<string, string[]>; error?: WireError }
+  /** A prior-findings lookup's answer. */
+  | { type: 'prior'; id: number; request: number; result?: (Finding & { status?: string })[]; error?: WireError };
 
 /** Worker → runner. Every message names the part it belongs to; a reused thread never mixes two. */
 export type FromWorker =
@@ -58,6 +62,7 @@ export type FromWorker =
   | { type: 'report'; id: number; report: PartReport }
   | { type: 'log'; id: number; level: LogLevel; msg: string; data?: Record<string, unknown> }
   | { type: 'advisories'; id: number; request: number; keys: { ecosystem: string; name: string }[] }
+  | { type: 'prior'; id: number; request: number; query: { scanner: string; target: string } }
   /** The part ended: every batch is sealed; `error` is what the scanner threw, if it threw. */
   | { type: 'end'; id: number; error?: WireError };
 

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { vigil } from '../helpers/cli.js';
+import { createServer } from 'node:http';
+import { vigil, vigilAsync } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'vigil-datamap-cli-'));
@@ -69,5 +71,36 @@ describe('vigil scan datamap', () => {
     expect(readFileSync(html, 'utf8')).toContain('<td>Marketing e-mails</td>');
     const none = vigil(['report', 'ropa', '--datamap', join(dir, 'no-such')], { cwd: ROOT });
     expect(none.code).toBe(2);
+  });
+
+  it('cookies the web scanner recorded on a linked site must be declared by its system: an undeclared one is drift', async () => {
+    // a real site on loopback setting a declared session cookie and an undeclared tracking id, neither with HttpOnly/Secure/SameSite
+    const port = await freePort();
+    const server = createServer((_req, res) => {
+      res.setHeader('set-cookie', ['session=abc; Path=/', 'visitor_id=42; Path=/']);
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end('<!doctype html><html><head><title>site</title></head><body><p>hello</p></body></html>');
+    });
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+    try {
+      const root = tree('cookies', {
+        '.fides/map.yml':
+          'system:\n  - fides_key: site_app\n    name: Site\n    system_type: Application\n    cookies:\n      - name: session\n    privacy_declarations: []\n',
+        'vigil.yaml': `ledger: ledger.db\ntargets:\n  - name: site\n    kind: url\n    url: http://127.0.0.1:${port}/\n    scanners:\n      web: { maxPages: 5 }\n  - name: map\n    kind: path\n    path: .fides\n    scanners:\n      datamap:\n        cookies: { site: site_app }\n`,
+      });
+      const web = await vigilAsync(['scan', '--config', 'vigil.yaml', '-t', 'site', '--fail-on', 'none'], { cwd: root });
+      expect(web.code, web.stderr).toBe(0);
+      const map = await vigilAsync(['scan', '--config', 'vigil.yaml', '-t', 'map', '--fail-on', 'none', '-f', 'json'], { cwd: root });
+      expect(map.code, map.stderr).toBe(0);
+      const drift = (JSON.parse(map.stdout) as JsonOut).findings.filter((f) => f.ruleId === 'datamap-drift-undeclared-field');
+      expect(drift).toHaveLength(1);
+      expect(JSON.stringify(drift[0])).toContain('visitor_id');
+      expect(map.stderr).toMatch(/cookies: 2 cookie\(s\) the web scanner recorded on "site" compared with system "site_app" \(1 declared\)/);
+      // without a ledger the comparison is not made, and the run says so
+      const noLedger = await vigilAsync(['scan', '--config', 'vigil.yaml', '-t', 'map', '--no-ledger', '--fail-on', 'none'], { cwd: root });
+      expect(noLedger.stderr).toContain('this run has no ledger');
+    } finally {
+      server.close();
+    }
   });
 });
