@@ -1,5 +1,6 @@
 /**
- * `mode: taint`, within a function: data from a source reaches a sink through assignments
+ * `mode: taint`, within a function (field-sensitive for plain property paths: `o.a` and `o.b`
+ * are tracked apart, `o` carries both): data from a source reaches a sink through assignments
  * (declarations, destructuring, `x = …`, `x += …`, a loop over tainted data), template strings, concatenation, object
  * properties (`o.p = tainted` taints `o`), array elements (`a[i] = tainted`, `a.push(tainted)`),
  * call arguments (a call with a tainted argument returns tainted data, as Semgrep assumes by
@@ -216,6 +217,12 @@ interface SideEffect {
 class Flow {
   private readonly events = new Map<string, Event[]>();
   private readonly idents: { name: string; span: Span }[];
+  /**
+   * What reads a variable, for taint: each identifier, except one that is the object of a plain
+   * property path (`o.a`, `this.t`), which is read as that path instead — field-sensitive, as
+   * Semgrep tracks `o.a` apart from `o.b`.
+   */
+  private readonly uses: { name: string; span: Span }[];
 
   constructor(
     scope: SgNode,
@@ -228,7 +235,9 @@ class Flow {
     language: CodeLanguage,
   ) {
     const scopeSpan = spanOf(scope);
-    this.idents = scope.findAll({ rule: { any: shape.identifiers.map((k) => ({ kind: k })) } } as never).map((n) => ({ name: n.text(), span: spanOf(n) }));
+    const identNodes = scope.findAll({ rule: { any: shape.identifiers.map((k) => ({ kind: k })) } } as never) as SgNode[];
+    this.idents = identNodes.map((n) => ({ name: n.text(), span: spanOf(n) }));
+    this.uses = fieldUses(scope, identNodes, language);
     type Step = { at: number; targets: string[]; value: Span; direct?: boolean; set?: ReadonlySet<string>; relabel?: (l: ReadonlySet<string>) => ReadonlySet<string> };
     const steps: Step[] = [];
     // by side effect: the variable a source or sanitizer matched holds its labels (or none) from there on
@@ -329,16 +338,28 @@ class Flow {
   /** The labels the variables used in `span` hold at `at`. */
   private variablesTaint(span: Span, at: number): ReadonlySet<string> {
     let out = CLEAN;
-    for (const id of this.idents) {
+    for (const id of this.uses) {
       if (!contains(span, id.span) || this.sanitized(id.span)) continue;
-      const list = this.events.get(id.name);
-      if (!list) continue;
-      let state = CLEAN;
-      for (const e of list) {
-        if (e.at > at) break;
-        if (e.at <= id.span.startIndex || e.at <= at) state = e.labels;
+      // the path itself, what it is part of (`o` for `o.a`) and what is part of it (`o.a` for `o`)
+      for (const key of this.keysAbout(id.name)) {
+        const list = this.events.get(key);
+        if (!list) continue;
+        let state = CLEAN;
+        for (const e of list) {
+          if (e.at > at) break;
+          if (e.at <= id.span.startIndex || e.at <= at) state = e.labels;
+        }
+        out = union(out, state);
       }
-      out = union(out, state);
+    }
+    return out;
+  }
+
+  /** Event keys that bear on a use of `name`: itself, its prefixes (`o` for `o.a`), and paths under it (`o.a` for `o`). */
+  private keysAbout(name: string): string[] {
+    const out: string[] = [];
+    for (const key of this.events.keys()) {
+      if (key === name || name.startsWith(`${key}.`) || key.startsWith(`${name}.`)) out.push(key);
     }
     return out;
   }
@@ -349,10 +370,57 @@ class Flow {
   }
 }
 
-/** Names an assignment target writes: `x`, `{ a, b: c }`, `[d, ...e]`, and the base of `o.p` / `a[i]`. */
+/** A plain property path (`o.a.b`, `this.t`); longer ones are not tracked by field. */
+const MAX_PATH = 256;
+
+/** Whether a node is short enough to be a tracked path (its text is not read otherwise). */
+function short(n: SgNode): boolean {
+  const r = n.range();
+  return r.end.index - r.start.index <= MAX_PATH;
+}
+
+const PLAIN_PATH = /^(?:this|[A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)+$/;
+
+/** Field-sensitive uses (see Flow.uses): identifiers, with the objects of plain property paths read as the outermost path. */
+function fieldUses(scope: SgNode, identNodes: SgNode[], language: CodeLanguage): { name: string; span: Span }[] {
+  const out: { name: string; span: Span }[] = [];
+  const memberKinds = new Set(knownKinds(language, ['member_expression', 'attribute', 'selector_expression', 'field_access']));
+  const outermostPath = (n: SgNode): SgNode | undefined => {
+    let best: SgNode | undefined;
+    for (let p = n.parent(); p && memberKinds.has(kindOf(p)); p = p.parent()) {
+      // the chain must run through objects: `f(o).a` or `o[a].b` is not a plain path of `o`
+      if (!short(p) || !PLAIN_PATH.test(p.text().replace(/\s+/g, ''))) break;
+      best = p;
+    }
+    return best;
+  };
+  for (const n of identNodes) {
+    const path = memberKinds.size ? outermostPath(n) : undefined;
+    const first = path ? path.text().replace(/\s+/g, '') : undefined;
+    // only the path's base identifier stands for it (the property names are not variables)
+    if (path && first && first.startsWith(n.text()) && spanOf(path).startIndex === spanOf(n).startIndex) out.push({ name: first, span: spanOf(path) });
+    else if (!path) out.push({ name: n.text(), span: spanOf(n) });
+  }
+  // `this.t`: `this` is no identifier, so its paths are found on their own
+  for (const m of scope.findAll({ rule: { any: [...memberKinds].map((kind) => ({ kind })) } } as never) as SgNode[]) {
+    if (!short(m)) continue;
+    const t = m.text().replace(/\s+/g, '');
+    if (!t.startsWith('this.') || !PLAIN_PATH.test(t)) continue;
+    const parent = m.parent();
+    if (parent && memberKinds.has(kindOf(parent)) && short(parent) && PLAIN_PATH.test(parent.text().replace(/\s+/g, ''))) continue;
+    out.push({ name: t, span: spanOf(m) });
+  }
+  return out;
+}
+
+/** Names an assignment target writes: `x`, `{ a, b: c }`, `[d, ...e]`, a plain path `o.p` itself, and the base of `a[i]`. */
 function targetNames(target: SgNode, language: CodeLanguage): string[] {
   const k = kindOf(target);
   if (k === 'identifier' || k === 'shorthand_property_identifier_pattern') return [target.text()];
+  if (short(target)) {
+    const flat = target.text().replace(/\s+/g, '');
+    if (PLAIN_PATH.test(flat)) return [flat];
+  }
   if (k === 'member_expression' || k === 'subscript_expression' || k === 'attribute' || k === 'subscript' || k === 'selector_expression' || k === 'index_expression' || k === 'field_access' || k === 'array_access') {
     return rootNames(target.text());
   }
