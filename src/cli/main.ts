@@ -36,6 +36,8 @@ export function buildProgram(): Command {
 /** Run the CLI; resolves to the exit code (0 passed, 1 gate failed, 2 bad input, 3 failure). */
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
+  // vigil's own failures go to Sentry when SENTRY_DSN is set (or a config's notify.sentry names a DSN)
+  const sentry = process.env.SENTRY_DSN ? await startErrorReporting(process.env.SENTRY_DSN) : undefined;
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -45,6 +47,28 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2;
     }
-    return reportError(e);
+    const code = reportError(e);
+    // bad input (exit 2) is the user's to fix; exit 3 is a failure of vigil or what it scans
+    if (code === 3) await (sentry ?? (await import('../notify/sentry.js'))).reportFailure(e).catch(() => undefined);
+    return code;
+  } finally {
+    const s = sentry ?? (await import('../notify/sentry.js'));
+    if (s.errorReportingActive() && !(await s.flushErrorReporting(SENTRY_FLUSH_MS).catch(() => false))) {
+      process.stderr.write(`vigil: warn: Sentry: not every error report was sent within ${SENTRY_FLUSH_MS / 1000} s\n`);
+    }
+  }
+}
+
+/** How long the CLI waits at exit for error reports to reach Sentry. */
+const SENTRY_FLUSH_MS = 2_000;
+
+async function startErrorReporting(dsn: string): Promise<typeof import('../notify/sentry.js') | undefined> {
+  try {
+    const s = await import('../notify/sentry.js');
+    await s.initErrorReporting({ dsn, ...(process.env.SENTRY_ENVIRONMENT ? { environment: process.env.SENTRY_ENVIRONMENT } : {}) });
+    return s;
+  } catch (e) {
+    process.stderr.write(`vigil: warn: Sentry error reporting not started: ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
   }
 }

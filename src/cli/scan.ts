@@ -11,6 +11,7 @@ import { stderrLogger } from '../util/logger.js';
 import { VERSION, configPath, displayError, emitChunks, ledgerLocation, listOption, openCommandLedger } from './common.js';
 import { redactLedgerUrl } from '../ledger/open.js';
 import { priorFindingsFrom } from '../ledger/prior.js';
+import type { Notifier } from '../notify/notifier.js';
 // the registry only: each scanner's own module loads when a run needs it
 import { scannerIds } from '../../scanners/index.js';
 
@@ -168,6 +169,13 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     throw e;
   }
 
+  // Alerts (config notify:) need the ledger to know which findings are new.
+  let notifier: Notifier | undefined;
+  const notifyWait = (config.notify?.waitOnExitSeconds ?? 0) * 1000;
+  const notifyMod = cfgFile && config.notify ? await import('../notify/after-run.js') : undefined;
+  if (notifyMod && !ledger) process.stderr.write('vigil: note: no alerts with --no-ledger: which findings are new is known only to the ledger\n');
+  else if (notifyMod) notifier = await notifyMod.startNotifier(config, ledgerLocation(flags.ledger as string | undefined, config), stderrLogger());
+
   try {
     const logger = stderrLogger();
     const ac = new AbortController();
@@ -202,7 +210,8 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     }
 
     let ingest: IngestSummary | undefined;
-    if (ledger) ingest = await ledger.ingest(result);
+    const ingestedAt = new Date();
+    if (ledger) ingest = await ledger.ingest(result, { now: ingestedAt });
 
     // Annotated in place: the run's findings are not used again, and a copy would double memory.
     const annotated: ReportedFinding[] = result.findings;
@@ -218,6 +227,20 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     if (vexed.applied) process.stderr.write(`vigil: ${vexed.applied} finding(s) not affected per VEX\n`);
     const suppressed = gate.applySuppressions(vexed.findings, suppressions, new Date());
     for (const n of suppressed.expired) process.stderr.write(`vigil: warn: ${n.message}\n`);
+    if (notifier && ledger && ingest) {
+      // sent in the background while the report is written; waited for (at most notify.waitOnExit) at exit
+      await notifyMod!.notifyAfterRun(notifier, {
+        ledger,
+        result,
+        summary: ingest,
+        ingestedAt: ingestedAt.toISOString(),
+        findings: suppressed.findings,
+        suppress: (fs) => gate.applySuppressions(gate.applyVex(fs, vexStatements).findings, suppressions, ingestedAt).findings,
+        config,
+        logger,
+      });
+    }
+    if (result.errors.size && (notifier || process.env.SENTRY_DSN)) await (await import('../notify/after-run.js')).reportPartErrors(result);
     const withBaseline = baseline ? gate.applyBaseline(suppressed.findings, baseline) : suppressed.findings;
     const report = gate.buildReport(result.run, withBaseline, failOn, VERSION);
 
@@ -241,6 +264,8 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
   } finally {
     await ledger?.close();
     if (advisoryLedger !== ledger) await advisoryLedger?.close();
+    // what is not delivered by now goes to the outbox, for the next run or `vigil serve`
+    await notifier?.close(notifyWait);
   }
 }
 

@@ -7,6 +7,12 @@ import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger } fro
 import { redactLedgerUrl } from '../ledger/open.js';
 import { priorFindingsFrom } from '../ledger/prior.js';
 import { join } from 'node:path';
+import { failedRunAlert } from '../notify/run-alerts.js';
+
+/** How often `vigil serve` retries the notify outbox. */
+const OUTBOX_RETRY_MS = 5 * 60_000;
+/** How long a stopping server waits for alerts in flight. */
+const STOP_NOTIFY_WAIT_MS = 5_000;
 
 /** `vigil serve` — the scheduler and the HTTP server (for now /healthz) in one process. */
 export function registerServe(program: Command): void {
@@ -54,6 +60,17 @@ async function serve(flags: ServeFlags): Promise<void> {
   const ledger = await openCommandLedger(flags.ledger, config);
   logger.info(`ledger ${redactLedgerUrl(ledgerLocation(flags.ledger, config))} (${ledger.kind})`);
 
+  // Alerts after each scheduled run; the outbox (alerts a `vigil scan` or an earlier serve could
+  // not deliver) is retried at start, after each run and every few minutes.
+  const notifyMod = config.notify || process.env.SENTRY_DSN ? await import('../notify/after-run.js') : undefined;
+  const notifier = notifyMod ? await notifyMod.startNotifier(config, ledgerLocation(flags.ledger, config), logger) : undefined;
+  if (notifier) {
+    logger.info(`notify: ${notifier.channels.map((c) => c.id).join(', ')}`);
+    void notifier.retryOutbox();
+  }
+  const outboxTimer = notifier ? setInterval(() => void notifier.retryOutbox(), OUTBOX_RETRY_MS) : undefined;
+  outboxTimer?.unref();
+
   if (config.advisories.length) {
     const { importAdvisories } = await import('../advisories/index.js');
     try {
@@ -74,6 +91,16 @@ async function serve(flags: ServeFlags): Promise<void> {
       ...(s.scanners ? { scanners: s.scanners } : {}),
     });
     logger.info(`run ${trigger} started: ${plan.length} parts`);
+    try {
+      await executeRun(plan, trigger);
+    } catch (e) {
+      // the run could not run or be recorded: the scheduler logs it, the channels hear of it
+      if (notifier && notifier.events.has('scan.failed')) void notifier.dispatch([failedRunAlert(trigger, describeError(e))]);
+      await notifyMod?.reportFailure(e, { 'vigil.trigger': trigger }).catch(() => undefined);
+      throw e;
+    }
+  };
+  const executeRun = async (plan: ReturnType<typeof planFromConfig>, trigger: string) => {
     const result = await runScan(plan, {
       createScanner,
       // each part on a worker thread, terminated at its timeout: a blocked scanner cannot stall the schedule
@@ -88,10 +115,15 @@ async function serve(flags: ServeFlags): Promise<void> {
       priorFindings: priorFindingsFrom(ledger),
     });
     // An unattended run keeps what worked; a partial run never marks anything fixed.
-    const s2 = await ledger.ingest(result);
+    const ingestedAt = new Date();
+    const s2 = await ledger.ingest(result, { now: ingestedAt });
     logger.info(`run ${trigger} ${result.run.status}: ${s2.new} new, ${s2.reopened} reopened, ${s2.fixed} fixed, ${s2.unchanged + s2.updated} still open`, {
       runId: result.run.id,
     });
+    if (notifyMod) await notifyMod.reportPartErrors(result);
+    if (notifier) {
+      await notifyMod!.notifyAfterRun(notifier, { ledger, result, summary: s2, ingestedAt: ingestedAt.toISOString(), config, scheduled: true, logger });
+    }
   };
   const scheduler = new Scheduler({ schedules: config.schedules, ledger, execute, logger });
   const app = buildServer({
@@ -102,6 +134,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   try {
     await app.listen({ port, host });
   } catch (e) {
+    if (outboxTimer) clearInterval(outboxTimer);
+    await notifier?.close(0);
     await ledger.close();
     throw new VigilError('VIGIL_ERR_USAGE', `cannot listen on ${host}:${port}: ${describeError(e)}`);
   }
@@ -116,6 +150,8 @@ async function serve(flags: ServeFlags): Promise<void> {
       demo.push(await startShopHttps(pki, '127.0.0.1', shopPort));
     } catch (e) {
       await app.close();
+      if (outboxTimer) clearInterval(outboxTimer);
+      await notifier?.close(0);
       await ledger.close();
       throw new VigilError('VIGIL_ERR_USAGE', `cannot serve the demo shop on 127.0.0.1:${shopPort}: ${describeError(e)}`);
     }
@@ -140,6 +176,9 @@ async function serve(flags: ServeFlags): Promise<void> {
       await Promise.all(demo.map((d) => d.close()));
       stopping.abort(new Error(`${sig}: the server is stopping`));
       await scheduler.stop();
+      if (outboxTimer) clearInterval(outboxTimer);
+      // a stop waits a little for alerts in flight; the rest wait in the outbox for the next start
+      await notifier?.close(STOP_NOTIFY_WAIT_MS);
       await ledger.close();
       done();
     };

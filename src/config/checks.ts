@@ -4,6 +4,7 @@ import { TARGET_KINDS, type TargetKind } from '../model/target.js';
 import { isPostgresUrl } from './defaults.js';
 import { durationSeconds } from './duration.js';
 import { describeValue, formatConfigPath, type Report } from './problem.js';
+import { checkNotify } from './notify-checks.js';
 import { LOCATION_KEY } from './schema.js';
 import { closest } from './suggest.js';
 
@@ -32,6 +33,8 @@ export function crossCheck(root: unknown, report: Report): void {
       report(['runner', 'timeout'], `must be more than 0 seconds (got ${describeValue(root.runner.timeout)})`);
     }
   }
+
+  checkNotify(root.notify, report);
 
   // target name → the scanner ids it runs; the first of duplicate names wins
   const targetScanners = new Map<string, Set<string>>();

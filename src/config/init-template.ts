@@ -78,4 +78,35 @@ schedules:
     # targets: [app]              # target names; all targets when absent
     # scanners: [import]          # scanner ids; every scanner of each target when absent
     runOnStart: false             # also run once when \`vigil serve\` starts
+
+# Alerts: new findings, findings past their SLA, failed scheduled scans and escalated incidents,
+# to webhooks (JSON or Slack), e-mail and Sentry. None while this section is empty.
+# \${NAME} in a url, a header or the dsn is read from the environment when an alert is sent.
+notify:
+#   minSeverity: high             # finding alerts below this are not sent (per channel too)
+#   dedupeWindow: 24h             # an alert with the same key is sent once in this window
+#   waitOnExit: 15s               # \`vigil scan\` waits this long at exit; the rest wait in
+#                                 # .vigil/notify-outbox.jsonl for the next run or \`vigil serve\`
+#   webhooks:
+#     - name: slack
+#       url: \${SLACK_WEBHOOK_URL}
+#       format: slack             # json (vigil's own payload) | slack (text and blocks)
+#       headers: {}               # e.g. { Authorization: "Bearer \${HOOK_TOKEN}" }
+#       events: [finding.new, sla.breach, scan.failed, incident.escalated]
+#       minSeverity: high
+#       attempts: 5               # 429, 5xx and network errors retried with backoff
+#       timeout: 10s              # per attempt
+#   email:
+#     host: smtp.example.com
+#     port: 587
+#     secure: false               # true: TLS from the first byte (port 465)
+#     starttls: required          # required | opportunistic | never
+#     userEnv: SMTP_USER          # names of environment variables, never the secrets
+#     passwordEnv: SMTP_PASSWORD
+#     from: vigil@example.com
+#     to: [security@example.com]
+#   sentry:                       # vigil's own errors, critical findings and incidents
+#     dsn: \${SENTRY_DSN}          # SENTRY_DSN when absent
+#     events: [finding.new, incident.escalated]
+#     minSeverity: critical
 `;

@@ -9,8 +9,17 @@ import {
   isPostgresUrl,
 } from './defaults.js';
 import { durationSeconds } from './duration.js';
-import { LOCATION_KEY, type ScheduleYaml, type TargetYaml, type VigilYaml } from './schema.js';
-import { DEFAULT_SLA, type ScheduleConfig, type TargetConfig, type VigilConfig } from './types.js';
+import { LOCATION_KEY, type NotifyYaml, type ScheduleYaml, type TargetYaml, type VigilYaml } from './schema.js';
+import {
+  DEFAULT_NOTIFY,
+  DEFAULT_SLA,
+  NOTIFY_EVENTS,
+  type NotifyConfig,
+  type NotifyRouting,
+  type ScheduleConfig,
+  type TargetConfig,
+  type VigilConfig,
+} from './types.js';
 
 /** Build a VigilConfig from a validated vigil.yaml value: defaults applied, paths absolute, durations in seconds. */
 export function normaliseConfig(raw: VigilYaml, file: string): VigilConfig {
@@ -36,7 +45,65 @@ export function normaliseConfig(raw: VigilYaml, file: string): VigilConfig {
     server: { host: raw.server?.host ?? DEFAULT_SERVER.host, port: raw.server?.port ?? DEFAULT_SERVER.port },
     targets: raw.targets.map((t) => normaliseTarget(t, baseDir)),
     schedules: (raw.schedules ?? []).map(normaliseSchedule),
+    ...(raw.notify ? { notify: normaliseNotify(raw.notify, baseDir) } : {}),
   };
+}
+
+function seconds(value: number | string | undefined, fallback: number): number {
+  return value === undefined ? fallback : (durationSeconds(value) ?? fallback);
+}
+
+/** The notify section with its defaults: every channel takes every event at minSeverity, Sentry critical findings and incidents. */
+function normaliseNotify(n: NotifyYaml, baseDir: string): NotifyConfig {
+  const minSeverity = n.minSeverity ?? DEFAULT_NOTIFY.minSeverity;
+  const routing = (r: Partial<NotifyRouting>, fallback: NotifyRouting): NotifyRouting => ({
+    events: [...(r.events ?? fallback.events)],
+    minSeverity: r.minSeverity ?? fallback.minSeverity,
+  });
+  const all: NotifyRouting = { events: [...NOTIFY_EVENTS], minSeverity };
+  const out: NotifyConfig = {
+    minSeverity,
+    dedupeWindowSeconds: seconds(n.dedupeWindow, DEFAULT_NOTIFY.dedupeWindowSeconds),
+    waitOnExitSeconds: seconds(n.waitOnExit, DEFAULT_NOTIFY.waitOnExitSeconds),
+    webhooks: (n.webhooks ?? []).map((w) => ({
+      name: w.name,
+      url: w.url,
+      format: w.format ?? 'json',
+      headers: { ...(w.headers ?? {}) },
+      attempts: w.attempts ?? DEFAULT_NOTIFY.webhookAttempts,
+      timeoutSeconds: seconds(w.timeout, DEFAULT_NOTIFY.timeoutSeconds),
+      ...routing(w, all),
+    })),
+  };
+  if (n.email) {
+    const e = n.email;
+    const secure = e.secure ?? e.port === 465;
+    out.email = {
+      host: e.host,
+      port: e.port ?? (secure ? 465 : 587),
+      secure,
+      // a password never crosses the wire in the clear unless the config says so
+      starttls: e.starttls ?? (e.userEnv || e.passwordEnv ? 'required' : 'opportunistic'),
+      ...(e.userEnv ? { userEnv: e.userEnv } : {}),
+      ...(e.passwordEnv ? { passwordEnv: e.passwordEnv } : {}),
+      from: e.from,
+      to: [...e.to],
+      ...(e.ca ? { ca: resolve(baseDir, e.ca) } : {}),
+      attempts: e.attempts ?? DEFAULT_NOTIFY.emailAttempts,
+      timeoutSeconds: seconds(e.timeout, DEFAULT_NOTIFY.timeoutSeconds),
+      ...routing(e, all),
+    };
+  }
+  if (n.sentry !== undefined) {
+    const s = n.sentry ?? {};
+    out.sentry = {
+      ...(s.dsn ? { dsn: s.dsn } : {}),
+      ...(s.environment ? { environment: s.environment } : {}),
+      errors: s.errors ?? true,
+      ...routing(s, { events: ['finding.new', 'incident.escalated'], minSeverity: 'critical' }),
+    };
+  }
+  return out;
 }
 
 function normaliseTarget(t: TargetYaml, baseDir: string): TargetConfig {

@@ -1,4 +1,4 @@
-import { FAIL_ON } from '../model/severity.js';
+import { FAIL_ON, SEVERITIES, type Severity } from '../model/severity.js';
 import { TARGET_KINDS, type TargetKind } from '../model/target.js';
 import {
   DEFAULT_CONCURRENCY,
@@ -8,7 +8,7 @@ import {
   DEFAULT_SUPPRESSIONS,
   DEFAULT_TIMEOUT_SECONDS,
 } from './defaults.js';
-import { DEFAULT_SLA } from './types.js';
+import { DEFAULT_SLA, NOTIFY_EVENTS, type NotifyEvent } from './types.js';
 
 /** Target and schedule names: safe in file names, URLs and log lines. */
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
@@ -42,6 +42,50 @@ export interface VigilYaml {
   server?: { host?: string; port?: number } | null;
   targets: TargetYaml[];
   schedules?: ScheduleYaml[] | null;
+  notify?: NotifyYaml | null;
+}
+
+interface RoutingYaml {
+  events?: NotifyEvent[];
+  minSeverity?: Severity;
+}
+
+export interface NotifyYaml {
+  minSeverity?: Severity;
+  dedupeWindow?: number | string;
+  waitOnExit?: number | string;
+  webhooks?: WebhookYaml[] | null;
+  email?: EmailYaml | null;
+  sentry?: SentryYaml | null;
+}
+
+export interface WebhookYaml extends RoutingYaml {
+  name: string;
+  url: string;
+  format?: 'json' | 'slack';
+  headers?: Record<string, string> | null;
+  attempts?: number;
+  timeout?: number | string;
+}
+
+export interface EmailYaml extends RoutingYaml {
+  host: string;
+  port?: number;
+  secure?: boolean;
+  starttls?: 'required' | 'opportunistic' | 'never';
+  userEnv?: string;
+  passwordEnv?: string;
+  from: string;
+  to: string[];
+  ca?: string;
+  attempts?: number;
+  timeout?: number | string;
+}
+
+export interface SentryYaml extends RoutingYaml {
+  dsn?: string;
+  environment?: string;
+  errors?: boolean;
 }
 
 export interface TargetYaml {
@@ -173,6 +217,113 @@ const schedule = {
   },
 } as const;
 
+/** A duration: seconds, or "90s", "10m", "24h". */
+const duration = {
+  type: ['number', 'string'],
+  minimum: 0,
+  pattern: DURATION_PATTERN,
+  'x-hint': 'a number of seconds, or a duration such as "90s", "10m" or "24h"',
+} as const;
+
+/** `${NAME}` references are read from the environment when an alert is sent. */
+const ENV_REF_HINT = '${NAME} reads the environment variable NAME when an alert is sent';
+
+const envName = {
+  type: 'string',
+  pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+  'x-hint': 'the name of an environment variable (letters, digits and "_")',
+} as const;
+
+// A plain address: no display name, no comments, no quoted local part (nothing for a parser to read two ways).
+const mailbox = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9.!#$%&\'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$',
+  maxLength: 254,
+  'x-hint': 'an e-mail address such as security@example.com',
+} as const;
+
+const routing = {
+  events: {
+    type: 'array',
+    items: { enum: [...NOTIFY_EVENTS] },
+    uniqueItems: true,
+    description: 'which alerts the channel takes (an empty list: none)',
+  },
+  minSeverity: { enum: [...SEVERITIES], description: 'finding alerts below this severity are not sent to the channel' },
+} as const;
+
+const webhook = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'url'],
+  properties: {
+    name,
+    url: {
+      type: 'string',
+      pattern: '^([Hh][Tt][Tt][Pp][Ss]?://|\\$\\{)',
+      'x-hint': `an http:// or https:// URL (${ENV_REF_HINT})`,
+    },
+    format: { enum: ['json', 'slack'], default: 'json' },
+    headers: {
+      type: ['object', 'null'],
+      // RFC 9110 token characters
+      propertyNames: { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", 'x-hint': 'an HTTP header name' },
+      additionalProperties: { type: 'string', pattern: '^[^\\r\\n]*$', 'x-hint': `a header value on one line (${ENV_REF_HINT})` },
+    },
+    attempts: { type: 'integer', minimum: 1, maximum: 10, default: 5 },
+    timeout: { ...duration, description: 'per attempt' },
+    ...routing,
+  },
+} as const;
+
+const email = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  required: ['host', 'from', 'to'],
+  properties: {
+    host: nonEmptyString,
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    secure: { type: 'boolean', description: 'TLS from the first byte (SMTPS, usually port 465)' },
+    starttls: { enum: ['required', 'opportunistic', 'never'] },
+    userEnv: envName,
+    passwordEnv: envName,
+    from: mailbox,
+    to: { type: 'array', items: mailbox, minItems: 1, uniqueItems: true },
+    ca: { ...nonEmptyString, description: 'PEM file of a private CA for the SMTP server, relative to the config file' },
+    attempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+    timeout: { ...duration, description: 'per attempt' },
+    ...routing,
+  },
+} as const;
+
+const sentry = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    dsn: {
+      type: 'string',
+      pattern: '^([Hh][Tt][Tt][Pp][Ss]?://|\\$\\{)',
+      'x-hint': `a Sentry DSN, https://KEY@HOST/PROJECT (${ENV_REF_HINT}; SENTRY_DSN when absent)`,
+    },
+    environment: nonEmptyString,
+    errors: { type: 'boolean', default: true, description: "also report vigil's own failures (exit 3)" },
+    ...routing,
+  },
+} as const;
+
+const notify = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    minSeverity: { enum: [...SEVERITIES], default: 'high' },
+    dedupeWindow: { ...duration, default: '24h' },
+    waitOnExit: { ...duration, default: '15s' },
+    webhooks: { type: ['array', 'null'], items: webhook },
+    email,
+    sentry,
+  },
+} as const;
+
 /**
  * The JSON Schema (draft-07) of vigil.yaml. Every object is closed (`additionalProperties:
  * false`) so a misspelt key is an error rather than a silently ignored setting. What a schema
@@ -231,5 +382,7 @@ export const CONFIG_SCHEMA = {
     },
     targets: { type: 'array', minItems: 1, items: target },
     schedules: { type: ['array', 'null'], items: schedule },
+    // alerts: webhooks (Slack-compatible), e-mail and Sentry
+    notify,
   },
 } as const;

@@ -44,6 +44,81 @@ export interface VigilConfig {
   server: { host: string; port: number };
   targets: TargetConfig[];
   schedules: ScheduleConfig[];
+  /** Alerts: present only when vigil.yaml has a `notify:` section with something in it. */
+  notify?: NotifyConfig;
+}
+
+/** What can raise an alert. */
+export const NOTIFY_EVENTS = ['finding.new', 'sla.breach', 'scan.failed', 'incident.escalated'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/** Which alerts a channel takes: its events, and for findings the lowest severity. */
+export interface NotifyRouting {
+  events: NotifyEvent[];
+  /** Finding alerts (finding.new, sla.breach) below this are not sent to the channel. */
+  minSeverity: Severity;
+}
+
+/** A URL that receives alerts as JSON (or Slack's incoming-webhook payload). */
+export interface WebhookConfig extends NotifyRouting {
+  name: string;
+  /** May hold `${VAR}` references, read from the environment when sending. */
+  url: string;
+  format: 'json' | 'slack';
+  /** Extra request headers; values may hold `${VAR}` references. Never logged. */
+  headers: Record<string, string>;
+  /** Tries per alert (429, 5xx and network errors are retried). */
+  attempts: number;
+  /** Per attempt. */
+  timeoutSeconds: number;
+}
+
+export interface EmailConfig extends NotifyRouting {
+  host: string;
+  port: number;
+  /** TLS from the first byte (SMTPS, port 465). */
+  secure: boolean;
+  /** Without `secure`: STARTTLS required, used when offered, or never. */
+  starttls: 'required' | 'opportunistic' | 'never';
+  /** Names of the environment variables holding the SMTP user and password. */
+  userEnv?: string;
+  passwordEnv?: string;
+  from: string;
+  to: string[];
+  /** PEM file of a private CA that signs the SMTP server's certificate (absolute). */
+  ca?: string;
+  attempts: number;
+  timeoutSeconds: number;
+}
+
+export interface SentryConfig extends NotifyRouting {
+  /** The DSN (may be `${VAR}`); SENTRY_DSN from the environment when absent. */
+  dsn?: string;
+  environment?: string;
+  /** Also report vigil's own errors (exit 3) with their stack traces. */
+  errors: boolean;
+}
+
+export interface NotifyConfig {
+  /** The lowest finding severity any channel is sent by default. */
+  minSeverity: Severity;
+  /** An alert with the same dedupe key is not sent again within this many seconds (0: always sent). */
+  dedupeWindowSeconds: number;
+  /** How long `vigil scan` waits for deliveries at exit before it queues the rest in the outbox. */
+  waitOnExitSeconds: number;
+  webhooks: WebhookConfig[];
+  email?: EmailConfig;
+  sentry?: SentryConfig;
 }
 
 export const DEFAULT_SLA: VigilConfig['sla'] = { critical: 7, high: 30, medium: 90, low: 120 };
+
+/** Defaults of the notify section. */
+export const DEFAULT_NOTIFY = {
+  minSeverity: 'high' as Severity,
+  dedupeWindowSeconds: 24 * 3600,
+  waitOnExitSeconds: 15,
+  timeoutSeconds: 10,
+  webhookAttempts: 5,
+  emailAttempts: 3,
+} as const;
