@@ -62,7 +62,7 @@ describe('record of processing activities', () => {
     expect(order.dataCategories).toContain('User Contact Email (user.contact.email)');
     expect(order.retention).toMatch(/^6 years/);
     expect(order.security).toMatch(/^TLS everywhere/);
-    expect(order.source).toBe('examples/shop/.fides/systems.yml:13');
+    expect(order.source).toBe('examples/shop/.fides/systems.yml:17');
     // the deliberate gaps show as such, not as empty cells
     expect(marketing.lawfulBasis).toBe('not given');
     expect(ads.transfers).toBe('United States (US), AdCloud Inc.: no mechanism given');
