@@ -299,6 +299,8 @@ function rewrite(source: string, language: CodeLanguage, deep: PNode[]): string 
   if (s.startsWith('<')) s = s.replace(/(?<=[\w-]=)(["'])\.\.\.\1/g, () => `"${PLACEHOLDER}STRLIT"`);
   s = s.replace(/(?<=\b(?:from|import)\s*)(["'])\.\.\.\1/g, () => `"${PLACEHOLDER}STRLIT"`);
   s = s.replace(/(?<![\w$])([fF]?)(["'])\.\.\.\2/g, (_m, f: string) => `${ex}${PLACEHOLDER}${f ? 'FSTR' : 'STR'}`);
+  // `` `...` `` in JavaScript: a template without substitutions is a string to Semgrep, so this is `"..."`
+  if (JS_FAMILY.has(language)) s = s.replace(/(?<![\w$])`\.\.\.`/g, () => `${ex}${PLACEHOLDER}STR`);
   // `$...ARGS` → `$$$ARGS`
   s = s.replace(/\$\.\.\.([A-Z_][A-Z0-9_]*)/g, (_m, name: string) => `${ex}${ex}${ex}${name}`);
   // `...` inside a template literal, next to a substitution or the closing backtick
