@@ -520,6 +520,8 @@ function convert(n: SgNode, language: CodeLanguage, deep: PNode[]): PNode {
   }
   const all = n.children();
   const kids = significant(all);
+  // `/.../`: any regular expression literal, whatever its flags
+  if (kind === 'regex' && kids.length === 3 && kids[1]!.text().trim() === `${expandoChar(language)}${expandoChar(language)}${expandoChar(language)}`) return { t: 'node', kind, children: [{ t: 'ellipsis' }] };
   // a true leaf compares by text; `{}` or `()` compares by (no) children, so comments inside do not count
   if (all.length === 0) return { t: 'node', kind, text, children: [] };
   if (kids.length === 0) return { t: 'node', kind, children: [] };
