@@ -15,7 +15,7 @@ import { analyse } from './analysis.js';
 import { evaluateComparison } from './comparison.js';
 import { genericMatches, tokenize } from './generic.js';
 import { parseSource } from './grammar.js';
-import { kindM, matchNode, matchSequence, normalised, withConstantCache, spanM, spanOf, textM, unify, type Bindings, type Match, type Span } from './match.js';
+import { kindM, matchAll, matchNode, matchSequence, normalised, withConstantCache, spanM, spanOf, textM, unify, type Bindings, type Match, type Span } from './match.js';
 import { kindOf, patternFor, significant, type CompiledPattern, type PNode } from './pattern.js';
 import { CASELESS, FileWords, isWordChar, prepareRules, regexHints, ruleLive, Triples, WHOLE } from './prefilter.js';
 import type { CodeRule, Condition, Formula } from './rules.js';
@@ -490,6 +490,34 @@ export class Evaluator {
   }
 
   /** The compiled patterns of a formula that is a pattern or an either of patterns; undefined otherwise. */
+  /**
+   * The other readings of each match of an `all` whose one positive is a plain pattern: the
+   * pattern enumerated at the matched node from the bindings its contexts gave (names only the
+   * positive binds are left free). Matches of other shapes are kept as they are.
+   */
+  private allReadings(f: Extract<Formula, { op: 'all' }>, out: Match[]): Match[] {
+    if (f.positives.length !== 1 || f.positives[0]!.op !== 'pattern' || !this.language) return out;
+    const p = patternFor(f.positives[0]!.source, this.language);
+    if (!p || p.root.t !== 'node') return out;
+    const own = metavariablesOf(p.root);
+    const fromContexts = new Set(f.insides.flatMap((i) => searchPatterns(i)).flatMap((s) => {
+      const c = patternFor(s, this.language!);
+      return c ? [...metavariablesOf(c.root)] : [];
+    }));
+    const result: Match[] = [];
+    for (const r of out) {
+      if (!r.node) {
+        result.push(r);
+        continue;
+      }
+      const seed = new Map([...r.bindings].filter(([name]) => !own.has(name) || fromContexts.has(name)));
+      const all = matchAll(p.root, r.node, seed);
+      if (all.length <= 1) result.push(r);
+      else for (const b of all) result.push({ ...r, bindings: b });
+    }
+    return result;
+  }
+
   private plainPatterns(f: Formula): CompiledPattern[] | undefined {
     if (!this.language) return undefined;
     if (f.op === 'pattern') {
@@ -616,6 +644,8 @@ export class Evaluator {
       const ms = this.formula(n, within);
       out = out.filter((r) => !ms.some((m) => contains(m.span, r.span)));
     }
+    // a metavariable condition, and a focus, see every reading of a match (`f(..., $X, ...)` binds each argument in turn)
+    if (f.conditions.length || f.focus.length) out = this.allReadings(f, out);
     for (const c of f.conditions) {
       out = out.flatMap((r) => this.condition(c, r));
       if (out.length === 0) return [];
@@ -699,6 +729,22 @@ function intersect(a: readonly Match[], b: readonly Match[]): Match[] {
     }
   }
   return dedupe(out);
+}
+
+/** The metavariable names a pattern binds (`$_` aside). */
+function metavariablesOf(p: PNode): Set<string> {
+  const out = new Set<string>();
+  const walk = (n: PNode) => {
+    if (n.t === 'mv' && n.name !== '$_') out.add(n.name);
+    else if (n.t === 'ellipsis' && n.name) out.add(n.name);
+    else if (n.t === 'node') n.children.forEach(walk);
+    else if (n.t === 'seq') n.items.forEach(walk);
+    else if (n.t === 'deep') walk(n.inner);
+    else if (n.t === 'alt') n.options.forEach(walk);
+    else if (n.t === 'chain') walk(n.base);
+  };
+  walk(p);
+  return out;
 }
 
 /** Kinds that are not expressions a bare `$X` could stand for. */

@@ -722,6 +722,68 @@ function matchDeep(inner: PNode, t: SgNode, b: Bindings): Bindings | undefined {
   return undefined;
 }
 
+/** At most this many readings of one match are enumerated (see `matchAll`). */
+const MAX_READINGS = 64;
+/** At most this many steps are spent enumerating the readings of one match. */
+const MAX_READING_STEPS = 20_000;
+
+/**
+ * Every way a pattern matches a node, not only the first: `f(..., $X, ...)` on `f(a, b)` binds
+ * `$X` to `a` and, in another reading, to `b` — Semgrep keeps each, and a metavariable condition
+ * then keeps the readings it accepts. Lists are enumerated (their ellipses at every split, each
+ * item's own readings); anything else is read once by `matchNode`. Bounded in readings and steps.
+ */
+export function matchAll(p: PNode, t: SgNode, b: Bindings = EMPTY): Bindings[] {
+  const out: Bindings[] = [];
+  const budget = { steps: MAX_READING_STEPS };
+  readings(p, t, b, (r) => {
+    out.push(r);
+    return out.length >= MAX_READINGS;
+  }, budget);
+  return out;
+}
+
+/** Calls `k` with each reading; stops when `k` returns true or the budget is spent. Returns whether to stop. */
+function readings(p: PNode, t: SgNode, b: Bindings, k: (b: Bindings) => boolean, budget: { steps: number }): boolean {
+  if (--budget.steps < 0) return true;
+  if (p.t === 'node' && p.text === undefined && !JSX_ELEMENTS.has(p.kind) && !JS_FUNCTIONS.has(p.kind) && p.kind !== 'named_imports' && kindM(t) === p.kind && !anyChildren(p) && hasEllipsisDeep(p)) {
+    return listReadings(p.children, withoutOptionalCall(p, omitUnmentioned(p, sigM(t))), 0, 0, b, k, budget);
+  }
+  const r = matchNode(p, t, b);
+  return r ? k(r) : false;
+}
+
+function listReadings(ps: readonly PNode[], ts: readonly SgNode[], i: number, j: number, b: Bindings, k: (b: Bindings) => boolean, budget: { steps: number }): boolean {
+  if (--budget.steps < 0) return true;
+  if (i === ps.length) return j === ts.length ? k(b) : false;
+  const p = ps[i]!;
+  if (p.t === 'ellipsis') {
+    for (let end = j; end <= ts.length; end++) {
+      let next: Bindings | undefined = b;
+      if (p.name) {
+        const taken = ts.slice(j, end);
+        next = bind(b, p.name, { text: taken.map((n) => n.text()).join(', '), span: spanOfList(taken as SgNode[], ts[j]) });
+      }
+      if (next && listReadings(ps, ts, i + 1, end, next, k, budget)) return true;
+    }
+    return false;
+  }
+  if (j >= ts.length) return false;
+  return readings(p, ts[j]!, b, (r) => listReadings(ps, ts, i + 1, j + 1, r, k, budget), budget);
+}
+
+const deepEllipsis = new WeakMap<PNode, boolean>();
+
+/** Whether a list somewhere in the pattern has an ellipsis (else there is one reading). */
+function hasEllipsisDeep(p: PNode): boolean {
+  let r = deepEllipsis.get(p);
+  if (r === undefined) {
+    r = p.t === 'ellipsis' || (p.t === 'node' && p.children.some(hasEllipsisDeep));
+    deepEllipsis.set(p, r);
+  }
+  return r;
+}
+
 /** Match a list of patterns (with ellipses) against all of a list of nodes. */
 export function matchList(ps: readonly PNode[], ts: readonly SgNode[], b: Bindings, parent?: SgNode): Bindings | undefined {
   if (!hasEllipsis(ps)) {
