@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { VigilError } from '../../src/errors.js';
-import { describeValue, formatConfigPath, type PathSegment } from '../../src/config/problem.js';
+import { describeValue, formatConfigPath, leadingProblemError, type PathSegment } from '../../src/config/problem.js';
 import { suggest } from '../../src/config/suggest.js';
-import { typeWords } from '../../src/config/validate.js';
+import { pointerToPath, typeWords } from '../../src/config/validate.js';
 import type { YamlLocator } from '../../src/config/yaml-source.js';
 import { datamapSchemaPath } from './compliance-data.js';
 
@@ -25,9 +25,6 @@ interface Problem {
   offset: number;
 }
 
-/** How many further problems one message lists after the first. */
-const MAX_LISTED = 10;
-
 /**
  * Check one parsed file against compliance/datamap.schema.json. Throws VIGIL_ERR_DATAMAP_INVALID
  * at the first problem in document order (file:line:column, the key path and what is wrong), with
@@ -44,15 +41,8 @@ export function checkResourceFile(value: unknown, file: string, locator: YamlLoc
   };
   for (const e of chooseErrors(validate.errors ?? [])) describe(e, pointerToPath(e.instancePath, value), report);
   problems.sort((a, b) => a.offset - b.offset);
-  const [first, ...rest] = problems;
-  if (!first) throw new VigilError('VIGIL_ERR_DATAMAP_INVALID', 'breaks the data map schema', { file });
-  let message = first.message;
-  if (rest.length) {
-    const listed = rest.slice(0, MAX_LISTED).map((p) => `line ${p.line}: ${p.message}`);
-    if (rest.length > MAX_LISTED) listed.push('...');
-    message += ` (and ${rest.length} more: ${listed.join('; ')})`;
-  }
-  throw new VigilError('VIGIL_ERR_DATAMAP_INVALID', message, { file, line: first.line, column: first.column });
+  if (!problems.length) throw new VigilError('VIGIL_ERR_DATAMAP_INVALID', 'breaks the data map schema', { file });
+  throw leadingProblemError('VIGIL_ERR_DATAMAP_INVALID', problems, file);
 }
 
 /** One error per value and keyword family: a wrong type hides the other complaints about the same value. */
@@ -115,22 +105,4 @@ function describe(e: ErrorObject, path: PathSegment[], report: (p: PathSegment[]
     default:
       report(path, `${e.message ?? 'is not valid'}${got}`);
   }
-}
-
-/** ajv's JSON pointer as a key path, array indexes as numbers. */
-function pointerToPath(pointer: string, data: unknown): PathSegment[] {
-  if (!pointer) return [];
-  const out: PathSegment[] = [];
-  let cur: unknown = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(cur)) {
-      out.push(Number(seg));
-      cur = cur[Number(seg)];
-    } else {
-      out.push(seg);
-      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
-    }
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 // Config errors end up in CI logs: passwords in URLs never do.
 import { redactUrlCredentials } from '../util/redact.js';
-import { VigilError } from '../errors.js';
+import { VigilError, type ErrorCode } from '../errors.js';
 
 export type PathSegment = string | number;
 
@@ -59,13 +59,23 @@ export function describeValue(v: unknown): string {
 
 /** The error for a list of problems: the first (in document order) leads, the others follow in brief. */
 export function problemsError(problems: readonly ConfigProblem[], file: string): VigilError {
-  const [first, ...rest] = problems;
+  const first = problems[0];
   if (!first) return new VigilError('VIGIL_ERR_INTERNAL', 'no config problem to report', { file });
+  return leadingProblemError(first.code, problems, file);
+}
+
+/**
+ * The error for problems already in document order, of any input file (config, data map,
+ * runbook): the first leads with its line and column, at most ten others follow as `line N: …`.
+ */
+export function leadingProblemError(code: ErrorCode, problems: readonly { message: string; line: number; column: number }[], file: string): VigilError {
+  const [first, ...rest] = problems;
+  if (!first) return new VigilError(code, 'no problem to report', { file });
   let message = first.message;
   if (rest.length) {
     const listed = rest.slice(0, MAX_LISTED).map((p) => `line ${p.line}: ${p.message}`);
     if (rest.length > MAX_LISTED) listed.push('...');
     message += ` (and ${rest.length} more: ${listed.join('; ')})`;
   }
-  return new VigilError(first.code, message, { file, line: first.line, column: first.column });
+  return new VigilError(code, message, { file, line: first.line, column: first.column });
 }

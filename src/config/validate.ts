@@ -175,8 +175,8 @@ export function typeWords(t: unknown): string {
   return types.map((x) => TYPE_WORDS[String(x)] ?? String(x)).join(' or ');
 }
 
-/** ajv's JSON pointer as a key path, with array indexes as numbers. */
-function pointerToPath(pointer: string, data: unknown): PathSegment[] {
+/** ajv's JSON pointer as a key path, with array indexes as numbers (also for the data map's and runbooks' schema checks). */
+export function pointerToPath(pointer: string, data: unknown): PathSegment[] {
   if (!pointer) return [];
   const path: PathSegment[] = [];
   let cur: unknown = data;

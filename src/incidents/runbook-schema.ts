@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { describeValue, formatConfigPath, type PathSegment } from '../config/problem.js';
+import { describeValue, formatConfigPath, leadingProblemError, type PathSegment } from '../config/problem.js';
 import { closest, suggest } from '../config/suggest.js';
-import { typeWords } from '../config/validate.js';
+import { pointerToPath, typeWords } from '../config/validate.js';
 import type { YamlLocator } from '../config/yaml-source.js';
 import { VigilError } from '../errors.js';
 import { shippedPath } from '../util/package-path.js';
@@ -53,21 +53,11 @@ export function collector(locator: YamlLocator): { report: RunbookReport; proble
   return { report, problems };
 }
 
-/** How many further problems one message lists after the first. */
-const MAX_LISTED = 10;
-
 /** Throw VIGIL_ERR_RUNBOOK_INVALID at the first problem in document order, the others listed briefly. */
 export function throwProblems(problems: readonly RunbookProblem[], file: string): void {
   if (!problems.length) return;
   const sorted = problems.map((p, i) => ({ p, i })).sort((a, b) => a.p.offset - b.p.offset || a.i - b.i).map(({ p }) => p);
-  const [first, ...rest] = sorted as [RunbookProblem, ...RunbookProblem[]];
-  let message = first.message;
-  if (rest.length) {
-    const listed = rest.slice(0, MAX_LISTED).map((p) => `line ${p.line}: ${p.message}`);
-    if (rest.length > MAX_LISTED) listed.push('...');
-    message += ` (and ${rest.length} more: ${listed.join('; ')})`;
-  }
-  throw new VigilError('VIGIL_ERR_RUNBOOK_INVALID', message, { file, line: first.line, column: first.column });
+  throw leadingProblemError('VIGIL_ERR_RUNBOOK_INVALID', sorted, file);
 }
 
 /** Check a parsed runbook against compliance/runbook.schema.json; report every violation. True when it passed. */
@@ -154,22 +144,4 @@ function describe(e: ErrorObject, path: PathSegment[], report: RunbookReport): v
     default:
       report(path, `${e.message ?? 'is not valid'}${got}`);
   }
-}
-
-/** ajv's JSON pointer as a key path, array indexes as numbers. */
-function pointerToPath(pointer: string, data: unknown): PathSegment[] {
-  if (!pointer) return [];
-  const out: PathSegment[] = [];
-  let cur: unknown = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(cur)) {
-      out.push(Number(seg));
-      cur = cur[Number(seg)];
-    } else {
-      out.push(seg);
-      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
-    }
-  }
-  return out;
 }
