@@ -216,6 +216,8 @@ interface SideEffect {
 /** The taint state of one function: per name, when it became tainted or clean. */
 class Flow {
   private readonly events = new Map<string, Event[]>();
+  /** The event keys by their variable (`o` for `o`, `o.a`, `o.a.b`): a use looks only at its own variable's. */
+  private readonly keysByRoot = new Map<string, string[]>();
   private readonly idents: { name: string; span: Span }[];
   /**
    * What reads a variable, for taint: each identifier, except one that is the object of a plain
@@ -302,6 +304,12 @@ class Flow {
           const merged = s.direct ? union(this.labelsAt(t, s.at), labels) : labels;
           if (!list.some((e) => e.at === s.at && sameLabels(e.labels, merged))) list.push({ at: s.at, labels: merged });
           list.sort((x, y) => x.at - y.at);
+          if (!this.events.has(t)) {
+            const root = rootOf(t);
+            const keys = this.keysByRoot.get(root);
+            if (keys) keys.push(t);
+            else this.keysByRoot.set(root, [t]);
+          }
           this.events.set(t, list);
         }
       }
@@ -357,17 +365,23 @@ class Flow {
 
   /** Event keys that bear on a use of `name`: itself, its prefixes (`o` for `o.a`), and paths under it (`o.a` for `o`). */
   private keysAbout(name: string): string[] {
-    const out: string[] = [];
-    for (const key of this.events.keys()) {
-      if (key === name || name.startsWith(`${key}.`) || key.startsWith(`${name}.`)) out.push(key);
-    }
-    return out;
+    const keys = this.keysByRoot.get(rootOf(name));
+    if (!keys) return [];
+    // a plain name with only itself tracked (the usual case) needs no filtering
+    if (keys.length === 1 && keys[0] === name) return keys;
+    return keys.filter((key) => key === name || name.startsWith(`${key}.`) || key.startsWith(`${name}.`));
   }
 
   /** The labels of the data that reaches the sink (empty: none). */
   reaches(sink: Span): ReadonlySet<string> {
     return this.taintOf(sink, sink.startIndex);
   }
+}
+
+/** The variable a key or path starts with: `o` for `o.a.b`. */
+function rootOf(name: string): string {
+  const dot = name.indexOf('.');
+  return dot === -1 ? name : name.slice(0, dot);
 }
 
 /** A plain property path (`o.a.b`, `this.t`); longer ones are not tracked by field. */
