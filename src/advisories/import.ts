@@ -5,6 +5,7 @@ import { VigilError } from '../errors.js';
 import { maxInputBytes, readTextInput } from '../util/read-input.js';
 import type { AdvisoryImportCounts, AdvisoryStore } from './store.js';
 import { parseOsvDocument } from './validate.js';
+import { isKevFile } from '../incidents/kev.js';
 import { DEFAULT_ZIP_LIMITS, readZipJsonEntries, type ZipLimits } from './zip.js';
 
 export interface ImportOptions {
@@ -15,6 +16,11 @@ export interface ImportOptions {
   zipLimits?: Partial<ZipLimits>;
   /** Ceiling for one plain JSON file; default VIGIL_MAX_INPUT_BYTES or 512 MiB. */
   maxFileBytes?: number;
+  /**
+   * Takes a document that is CISA's KEV catalogue rather than OSV (see isKevFile); a throw here
+   * aborts the whole import like a bad advisory. Without it, such a document is read as OSV.
+   */
+  onKev?: (text: string, label: string) => void;
 }
 
 export interface ImportProgress {
@@ -60,6 +66,11 @@ export async function importAdvisories(store: AdvisoryStore, paths: readonly str
       for await (const doc of documentsOf(source, limits, maxFileBytes, opts.signal)) {
         opts.signal?.throwIfAborted();
         current = doc.label;
+        if (opts.onKev && isKevFile(doc.text)) {
+          opts.onKev(doc.text, doc.label);
+          documents++;
+          continue;
+        }
         const found = parseOsvDocument(doc.text, doc.label);
         documents++;
         for (const a of found) {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION, reportError } from './common.js';
 import { registerAdvisories } from './advisories.js';
 import { registerFindings } from './findings.js';
+import { registerIncidents } from './incidents.js';
 import { registerInit } from './init.js';
 import { registerLedger } from './ledger.js';
 import { registerReport } from './report.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerScan(program);
   registerFindings(program);
+  registerIncidents(program);
   registerLedger(program);
   registerAdvisories(program);
   registerRules(program);

@@ -212,6 +212,22 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     let ingest: IngestSummary | undefined;
     const ingestedAt = new Date();
     if (ledger) ingest = await ledger.ingest(result, { now: ingestedAt });
+    if (ledger && ingest && config.incidents.enabled) {
+      const incidents = await import('../incidents/engine.js');
+      const ctx = await incidents.loadIncidentContext(config, ledger).catch((e: unknown) => {
+        process.stderr.write(`vigil: error incidents not opened: ${displayError(e)}\n`);
+        return undefined;
+      });
+      if (ctx) {
+        const done = await incidents.openIncidentsAfterRun(
+          ledger,
+          { result, summary: ingest, ingestedAt: ingestedAt.toISOString(), scheduled: false },
+          ctx,
+          { logger: { ...logger, info: () => undefined }, listener: notifier },
+        );
+        for (const i of done.opened) process.stderr.write(`vigil: incident ${i.id} opened: ${i.title} — runbook ${i.runbook.id} (vigil incidents show ${i.id})\n`);
+      }
+    }
 
     // Annotated in place: the run's findings are not used again, and a copy would double memory.
     const annotated: ReportedFinding[] = result.findings;

@@ -121,10 +121,35 @@ async function serve(flags: ServeFlags): Promise<void> {
       runId: result.run.id,
     });
     if (notifyMod) await notifyMod.reportPartErrors(result);
+    if (incidentCtx) {
+      // a KEV catalogue imported while serving counts from the next run
+      incidentCtx.kev = await ledger.kev.ids().catch(() => incidentCtx!.kev);
+      await incidentsMod!.openIncidentsAfterRun(ledger, { result, summary: s2, ingestedAt: ingestedAt.toISOString(), scheduled: true }, incidentCtx, { logger, listener: notifier });
+    }
     if (notifier) {
       await notifyMod!.notifyAfterRun(notifier, { ledger, result, summary: s2, ingestedAt: ingestedAt.toISOString(), config, scheduled: true, logger });
     }
   };
+  // Incidents: opened after each run from the runbooks; open ones checked for steps and clocks near
+  // or past due every incidents.escalateEvery. A bad runbook keeps incidents off, not the server.
+  const incidentsMod = config.incidents.enabled ? await import('../incidents/engine.js') : undefined;
+  let incidentCtx: Awaited<ReturnType<NonNullable<typeof incidentsMod>['loadIncidentContext']>> | undefined;
+  if (incidentsMod) {
+    try {
+      incidentCtx = await incidentsMod.loadIncidentContext(config, ledger);
+      logger.info(`incidents: ${incidentCtx.runbooks.length} runbooks (${incidentCtx.runbooks.map((r) => r.id).join(', ')}); ${incidentCtx.kev.size} KEV entries`);
+    } catch (e) {
+      logger.error(`incidents: not started: ${describeError(e)}`);
+    }
+  }
+  const escalate = () =>
+    incidentsMod!.escalateIncidents(ledger, { listener: notifier, logger }).catch((e: unknown) => {
+      logger.error(`incidents: escalation check failed: ${describeError(e)}`);
+      return 0;
+    });
+  const escalationTimer = incidentCtx ? setInterval(() => void escalate(), config.incidents.escalateEverySeconds * 1000) : undefined;
+  escalationTimer?.unref();
+  if (incidentCtx) void escalate();
   const scheduler = new Scheduler({ schedules: config.schedules, ledger, execute, logger });
   const app = buildServer({
     ledger,
@@ -177,6 +202,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       stopping.abort(new Error(`${sig}: the server is stopping`));
       await scheduler.stop();
       if (outboxTimer) clearInterval(outboxTimer);
+      if (escalationTimer) clearInterval(escalationTimer);
       // a stop waits a little for alerts in flight; the rest wait in the outbox for the next start
       await notifier?.close(STOP_NOTIFY_WAIT_MS);
       await ledger.close();

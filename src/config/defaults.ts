@@ -33,5 +33,8 @@ export function defaultConfig(baseDir: string): VigilConfig {
     server: { ...DEFAULT_SERVER },
     targets: [],
     schedules: [],
+    organisation: null,
+    incidents: { enabled: true, runbooks: null, escalateEverySeconds: 60 },
+    reports: { dir: resolve(dir, '.vigil/reports'), signingKey: null },
   };
 }

@@ -109,4 +109,20 @@ notify:
 #     dsn: \${SENTRY_DSN}          # SENTRY_DSN when absent
 #     events: [finding.new, incident.escalated]
 #     minSeverity: critical
+
+# The organisation audit reports are about (their cover and title).
+organisation:
+
+# Incidents: after each run, a finding a runbook takes opens an incident with steps, owners and
+# clocks (GDPR Art. 33's 72 hours); \`vigil serve\` escalates steps and clocks near or past due.
+incidents:
+#   enabled: true
+#   runbooks: compliance/runbooks # a folder of runbook YAML files; the shipped ones when absent
+#   escalateEvery: 60s
+
+# Audit reports: \`vigil report audit\` signs each PDF with an Ed25519 key made once, whose public
+# half the ledger records. The key is kept beside an SQLite ledger; give a path for PostgreSQL.
+reports:
+#   dir: .vigil/reports           # where \`vigil serve\` writes reports
+#   signingKey: /etc/vigil/report-signing-key.pem
 `;

@@ -46,6 +46,16 @@ export function normaliseConfig(raw: VigilYaml, file: string): VigilConfig {
     targets: raw.targets.map((t) => normaliseTarget(t, baseDir)),
     schedules: (raw.schedules ?? []).map(normaliseSchedule),
     ...(raw.notify ? { notify: normaliseNotify(raw.notify, baseDir) } : {}),
+    organisation: raw.organisation ?? null,
+    incidents: {
+      enabled: raw.incidents?.enabled ?? true,
+      runbooks: raw.incidents?.runbooks ? resolve(baseDir, raw.incidents.runbooks) : null,
+      escalateEverySeconds: seconds(raw.incidents?.escalateEvery, 60),
+    },
+    reports: {
+      dir: resolve(baseDir, raw.reports?.dir ?? '.vigil/reports'),
+      signingKey: raw.reports?.signingKey ? resolve(baseDir, raw.reports.signingKey) : null,
+    },
   };
 }
 
@@ -120,6 +130,7 @@ function normaliseTarget(t: TargetYaml, baseDir: string): TargetConfig {
     kind: t.kind,
     location: t.kind === 'path' ? resolve(baseDir, location) : location,
     active: t.active ?? false,
+    ...(t.systems ? { systems: [...t.systems] } : {}),
     scanners,
   };
 }

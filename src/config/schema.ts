@@ -43,6 +43,9 @@ export interface VigilYaml {
   targets: TargetYaml[];
   schedules?: ScheduleYaml[] | null;
   notify?: NotifyYaml | null;
+  organisation?: string | null;
+  incidents?: { enabled?: boolean; runbooks?: string; escalateEvery?: number | string } | null;
+  reports?: { dir?: string; signingKey?: string } | null;
 }
 
 interface RoutingYaml {
@@ -96,6 +99,7 @@ export interface TargetYaml {
   host?: string;
   dsn?: string;
   active?: boolean;
+  systems?: string[];
   scanners: string[] | Record<string, Record<string, unknown> | null>;
 }
 
@@ -185,6 +189,12 @@ const target = {
     host: { ...nonEmptyString, description: 'kind host or tls: host or host:port' },
     dsn: { ...nonEmptyString, description: 'kind database: a connection URL' },
     active: { type: 'boolean', default: false, description: 'allow intrusive checks (active web scans)' },
+    systems: {
+      type: 'array',
+      items: nonEmptyString,
+      uniqueItems: true,
+      description: "the data map systems (fides_key) this target is part of: its findings get the personal-data tag when they process user.* data",
+    },
     scanners: {
       // a list of ids, or a map of id → options; type-specific keywords apply to one form each
       type: ['array', 'object'],
@@ -384,5 +394,23 @@ export const CONFIG_SCHEMA = {
     schedules: { type: ['array', 'null'], items: schedule },
     // alerts: webhooks (Slack-compatible), e-mail and Sentry
     notify,
+    organisation: { type: ['string', 'null'], minLength: 1, description: 'the organisation the audit report is about (its cover and title)' },
+    incidents: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'open incidents from runbooks after each run' },
+        runbooks: { ...nonEmptyString, description: 'a folder of runbook YAML files (default: the shipped compliance/runbooks)' },
+        escalateEvery: { ...duration, description: 'how often `vigil serve` checks incidents for steps and clocks near or past due (default 60s)' },
+      },
+    },
+    reports: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      properties: {
+        dir: { ...nonEmptyString, description: 'where `vigil serve` writes audit reports (default .vigil/reports)' },
+        signingKey: { ...nonEmptyString, description: 'the Ed25519 private key (PEM) that signs audit PDFs; default beside an SQLite ledger; required for PostgreSQL' },
+      },
+    },
   },
 } as const;

@@ -8,6 +8,8 @@ export interface TargetConfig {
   /** Exactly one of these, by kind: path (kind path), url (kind url), host (kind host), dsn (kind database). */
   location: string;
   active: boolean;
+  /** The data map systems (fides_key) the target is part of (personal-data tagging). */
+  systems?: string[];
   /** Scanner id → options for this target. Written in YAML as a list of ids or a map of id → options. */
   scanners: Record<string, Record<string, unknown>>;
 }
@@ -46,6 +48,11 @@ export interface VigilConfig {
   schedules: ScheduleConfig[];
   /** Alerts: present only when vigil.yaml has a `notify:` section with something in it. */
   notify?: NotifyConfig;
+  /** The organisation audit reports are about. */
+  organisation: string | null;
+  incidents: { enabled: boolean; runbooks: string | null; escalateEverySeconds: number };
+  /** `dir` absolute; `signingKey` absolute or null (beside an SQLite ledger). */
+  reports: { dir: string; signingKey: string | null };
 }
 
 /** What can raise an alert. */

@@ -5,3 +5,6 @@ export * from './match.js';
 export * from './personal-data.js';
 export * from './runbooks.js';
 export { runbookSchema, runbookSchemaPath } from './runbook-schema.js';
+export * from './actions.js';
+export * from './record.js';
+export * from './view.js';

@@ -32,6 +32,9 @@ import type {
   VerifyResult,
 } from './ledger.js';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { KyselyIncidents, incidentMismatch } from './incident-store.js';
+import { KyselyKevStore } from './kev-store.js';
+import { applyIncidentEvent, incidentIdOf, type IncidentRecord } from '../incidents/record.js';
 import { recordKey } from './ledger.js';
 import { GENESIS_HASH } from './migrations.js';
 import type { FindingsTable, LedgerDatabase } from './schema.js';
@@ -93,6 +96,8 @@ export class KyselyLedger implements Ledger {
   readonly kind: 'sqlite' | 'postgres';
   readonly description: string;
   readonly advisories: KyselyAdvisoryStore;
+  readonly incidents: KyselyIncidents;
+  readonly kev: KyselyKevStore;
 
   constructor(
     private readonly db: Db,
@@ -102,6 +107,33 @@ export class KyselyLedger implements Ledger {
     this.kind = driver.kind;
     this.description = driver.description;
     this.advisories = new KyselyAdvisoryStore(db, driver);
+    this.incidents = new KyselyIncidents(
+      db,
+      (fn) => driver.writeTransaction(db, fn),
+      (trx, events, at) => this.appendEvents(trx, events, at),
+    );
+    this.kev = new KyselyKevStore(db, (fn) => driver.writeTransaction(db, fn), (trx, events, at) => this.appendEvents(trx, events, at));
+  }
+
+  async appendRecord(type: string, data: Record<string, unknown>, opts: { actor?: string | null; now?: Date } = {}): Promise<{ seq: number; hash: string }> {
+    if (RESERVED_TYPE.test(type)) throw new VigilError('VIGIL_ERR_INTERNAL', `event type ${type} is written only by the ledger itself`);
+    const now = (opts.now ?? new Date()).toISOString();
+    return this.driver.writeTransaction(this.db, async (trx) => {
+      const seq = await this.appendEvents(trx, [{ type, runId: null, findingId: null, actor: opts.actor ?? null, data }], now);
+      const row = await trx.selectFrom('events').select('hash').where('seq', '=', seq).executeTakeFirstOrThrow();
+      return { seq, hash: row.hash };
+    });
+  }
+
+  async eventsOfType(types: readonly string[], opts: { afterSeq?: number; limit?: number; newestFirst?: boolean } = {}): Promise<LedgerEvent[]> {
+    if (types.length === 0) return [];
+    let q = this.db.selectFrom('events').selectAll().where('type', 'in', [...types]);
+    if (opts.afterSeq !== undefined) q = q.where('seq', '>', opts.afterSeq);
+    const rows = await q
+      .orderBy('seq', opts.newestFirst ? 'desc' : 'asc')
+      .limit(opts.limit ?? 100_000)
+      .execute();
+    return rows.map(toEvent);
   }
 
   async ingest(result: RunResult, opts: { now?: Date } = {}): Promise<IngestSummary> {
@@ -295,6 +327,7 @@ export class KyselyLedger implements Ledger {
             firstSeen: row.first_seen,
             slaDue: due,
             acceptance: acceptanceOf(row),
+            ...(status === 'reopened' && row.status === 'fixed' ? { reopenedNow: true } : {}),
           });
         }
 
@@ -607,7 +640,11 @@ export class KyselyLedger implements Ledger {
       note({ findingId: id, field: 'row', stored: 'missing', expected: 'a row: its events exist, so it was deleted outside vigil' });
     }
     const findings = { checked: rows, mismatches, total };
-    if (total === 0) return { ...chain, findings };
+    const incidents = await this.verifyIncidents(replay);
+    if (total === 0) {
+      if (incidents.problems.length === 0) return { ...chain, findings, incidents };
+      return { ...chain, ok: false, findings, incidents, broken: { seq: null, reason: incidents.problems[0]! } };
+    }
     const first = mismatches[0]!;
     return {
       ...chain,
@@ -617,6 +654,25 @@ export class KyselyLedger implements Ledger {
     };
   }
 
+  /** Hold every incident row to the record its events make. */
+  private async verifyIncidents(replay: Replay): Promise<{ checked: number; problems: string[] }> {
+    const problems = [...replay.incidentProblems];
+    let checked = 0;
+    const rows = await this.db.selectFrom('incidents').selectAll().orderBy('id').execute();
+    for (const row of rows) {
+      checked++;
+      const id = Number(row.id);
+      const rec = replay.incidents.get(id);
+      replay.incidents.delete(id);
+      const why = rec ? incidentMismatch(row, rec) : 'it has no incident.opened event: the row was inserted outside vigil';
+      if (why && problems.length < MAX_REPORTED) problems.push(`incident ${id}: ${why}`);
+    }
+    for (const id of replay.incidents.keys()) {
+      if (problems.length < MAX_REPORTED) problems.push(`incident ${id}: its events exist but its row does not: it was deleted outside vigil`);
+    }
+    return { checked, problems };
+  }
+
   /** Recompute every event's hash in order, replaying the findings' states as it goes. */
   private async verifyChain(opts: { onProgress?: (checked: number) => void }, share?: EventShare): Promise<VerifyResult & { replay?: Replay }> {
     const after = share?.after ?? Number.POSITIVE_INFINITY;
@@ -624,7 +680,7 @@ export class KyselyLedger implements Ledger {
     let prev = GENESIS_HASH;
     let expectSeq = 1;
     let checked = 0;
-    const replay: Replay = { states: new Map(), problems: [] };
+    const replay: Replay = { states: new Map(), problems: [], incidents: new Map(), incidentProblems: [] };
     const findingTypes: ReadonlySet<string> = new Set(FINDING_EVENT_TYPES);
     // Rows come as arrays in EVENT_COLUMNS order, in seq order, a page at a time: constant memory,
     // and no per-row objects for a million events.
@@ -653,6 +709,13 @@ export class KyselyLedger implements Ledger {
           if (typeof next === 'string') {
             if (replay.problems.length < MAX_REPORTED) replay.problems.push({ findingId, field: 'events', stored: type, expected: `event ${seq}: ${next}` });
           } else replay.states.set(findingId, next);
+        } else if (type.startsWith('incident.')) {
+          const d = JSON.parse(data) as Record<string, unknown>;
+          const id = incidentIdOf(d);
+          const next = id === undefined ? 'no incident id in its data' : applyIncidentEvent(replay.incidents.get(id), { seq, at, type, actor: r[5] as string | null, data: d });
+          if (typeof next === 'string') {
+            if (replay.incidentProblems.length < MAX_REPORTED) replay.incidentProblems.push(`event ${seq} (${type}): ${next}`);
+          } else replay.incidents.set(id!, next);
         } else if (type === 'run.finished') {
           const seen = (JSON.parse(data) as { seen?: [number, number][] }).seen ?? [];
           for (const [a, b] of seen) {
@@ -764,10 +827,11 @@ export class KyselyLedger implements Ledger {
   }
 
   /** Chain and write events, then move the head — all inside the caller's write transaction. */
-  private async appendEvents(trx: Db, pending: PendingEvent[], at: string): Promise<void> {
-    if (pending.length === 0) return;
+  private async appendEvents(trx: Db, pending: PendingEvent[], at: string): Promise<number> {
+    if (pending.length === 0) return 0;
     const head = await trx.selectFrom('ledger_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
     let seq = Number(head.seq);
+    const first = seq + 1;
     let prev = head.hash;
     // EVENT_COLUMNS order
     const rows = pending.map((e) => {
@@ -782,6 +846,7 @@ export class KyselyLedger implements Ledger {
       await this.driver.bulkInsert(trx, 'events', EVENT_COLUMNS, rows.slice(i, i + CHUNK), false);
     }
     await trx.updateTable('ledger_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
+    return first;
   }
 }
 
@@ -811,6 +876,9 @@ const FINDING_COLUMNS = [
 const MAIN_THREAD_HASHES = 0.5;
 const EDITED = 'hash does not match the content: the event was edited';
 
+/** Event types only the ledger's own methods write: findings', incidents', runs' and upgrades'. */
+const RESERVED_TYPE = /^(finding|incident|run|ledger|kev)\./;
+
 const EVENT_COLUMNS = ['seq', 'at', 'type', 'run_id', 'finding_id', 'actor', 'data', 'prev_hash', 'hash'] as const;
 
 /** Mismatches a result or an error names; the count goes on past it. */
@@ -820,6 +888,8 @@ const MAX_REPORTED = 100;
 interface Replay {
   states: Map<number, ReplayedState>;
   problems: StateMismatch[];
+  incidents: Map<number, IncidentRecord>;
+  incidentProblems: string[];
 }
 
 function rankOf(severity: string): number | undefined {

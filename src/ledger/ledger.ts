@@ -3,6 +3,8 @@ import type { FindingStatus, LedgerFinding, TriageStatus } from '../model/findin
 import type { Run, RunResult } from '../model/run.js';
 import type { Severity } from '../model/severity.js';
 import type { StateMismatch } from './replay.js';
+import type { IncidentLedger } from './incident-store.js';
+import type { KevStore } from './kev-store.js';
 
 /** What one ingest changed. */
 export interface IngestSummary {
@@ -25,6 +27,8 @@ export interface FindingRecord {
   firstSeen: string;
   slaDue: string | null;
   acceptance: { justification: string; approver: string; expires: string | null } | null;
+  /** Seen again by this run after being fixed. */
+  reopenedNow?: boolean;
 }
 
 export interface FindingQuery {
@@ -83,6 +87,8 @@ export interface VerifyResult {
    * rows checked, the first mismatches (at most 100), and how many there are in all.
    */
   findings?: { checked: number; mismatches: StateMismatch[]; total: number };
+  /** Every incident row replayed against its events (only when the chain itself is intact). */
+  incidents?: { checked: number; problems: string[] };
 }
 
 /** One interface, two stores (SQLite and PostgreSQL), the same migrations. */
@@ -92,6 +98,17 @@ export interface Ledger {
   readonly description: string;
   /** The offline OSV advisory store, in the same database. */
   readonly advisories: AdvisoryStore;
+  /** Incidents, their steps, clocks and timelines: every change an event of the chain. */
+  readonly incidents: IncidentLedger;
+  /** CISA's Known Exploited Vulnerabilities catalogue, as imported. */
+  readonly kev: KevStore;
+  /**
+   * Chain one event that is not about a finding, an incident or a run (a schedule change, the
+   * report signing key, a report made). Returns its seq and hash.
+   */
+  appendRecord(type: string, data: Record<string, unknown>, opts?: { actor?: string | null; now?: Date }): Promise<{ seq: number; hash: string }>;
+  /** Events of the given types in chain order (newest first with `newestFirst`). */
+  eventsOfType(types: readonly string[], opts?: { afterSeq?: number; limit?: number; newestFirst?: boolean }): Promise<LedgerEvent[]>;
   /** Store one finished run and its findings in a single transaction. */
   ingest(result: RunResult, opts?: { now?: Date }): Promise<IngestSummary>;
   listFindings(q?: FindingQuery): Promise<FindingPage>;

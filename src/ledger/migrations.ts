@@ -143,6 +143,38 @@ export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REW
         }
       },
     },
+    // Incidents (src/incidents): one row per incident, its state materialised from its hash-chained
+    // events; CISA's KEV catalogue beside the OSV store; events found by type for reports.
+    '0004-incidents': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('incidents')
+          .addColumn('id', idType, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          // what opened it: `finding:<id>` or `scan-failed:<schedule>`; one open incident per key
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('runbook', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('finding_id', 'integer')
+          .addColumn('opened_at', 'text', (c) => c.notNull())
+          .addColumn('resolved_at', 'text')
+          // JSON: the incident as its events make it (IncidentRecord)
+          .addColumn('data', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('incidents_key').on('incidents').columns(['key', 'id']).execute();
+        await db.schema.createIndex('incidents_status').on('incidents').columns(['status', 'id']).execute();
+        await db.schema.createIndex('incidents_finding').on('incidents').columns(['finding_id']).execute();
+        await db.schema.createIndex('events_type_seq').on('events').columns(['type', 'seq']).execute();
+        await db.schema
+          .createTable('kev_entries')
+          .ifNotExists()
+          .addColumn('cve_id', 'text', (c) => c.primaryKey())
+          .addColumn('date_added', 'text', (c) => c.notNull())
+          .addColumn('due_date', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -87,6 +87,29 @@ export interface AdvisoryPackagesTable {
   name_key: string;
 }
 
+/** One incident (src/incidents); `data` is its state as its events make it, checked by `ledger verify`. */
+export interface IncidentsTable {
+  id: Generated<number>;
+  key: string;
+  runbook: string;
+  status: string;
+  severity: string;
+  finding_id: number | null;
+  opened_at: string;
+  resolved_at: string | null;
+  /** JSON: IncidentRecord */
+  data: string;
+}
+
+/** One entry of CISA's Known Exploited Vulnerabilities catalogue, as imported. */
+export interface KevEntriesTable {
+  cve_id: string;
+  date_added: string;
+  due_date: string;
+  /** JSON: KevEntry */
+  data: string;
+}
+
 export interface LedgerDatabase {
   runs: RunsTable;
   findings: FindingsTable;
@@ -94,4 +117,6 @@ export interface LedgerDatabase {
   ledger_head: HeadTable;
   advisories: AdvisoriesTable;
   advisory_packages: AdvisoryPackagesTable;
+  incidents: IncidentsTable;
+  kev_entries: KevEntriesTable;
 }

@@ -41,6 +41,9 @@ describe('parseConfig: valid configs', () => {
         { name: 'shop', kind: 'path', location: '/srv/project/examples/shop', active: false, scanners: { import: {} } },
       ],
       schedules: [],
+      organisation: null,
+      incidents: { enabled: true, runbooks: null, escalateEverySeconds: 60 },
+      reports: { dir: '/srv/project/.vigil/reports', signingKey: null },
     });
   });
 
