@@ -27,7 +27,9 @@ export interface AuditReport {
   datamap: AuditDatamap;
   /** Appendix: findings open (open, reopened, triaged) at the end of the period, most severe first. */
   openFindings: AuditFindingRow[];
-  /** Named figures the controls and the summary are computed from (see FIGURES in gather-audit.ts). */
+  /** How many findings were open at the end of the period: the appendix lists at most 1,000 of them. */
+  openFindingsTotal: number;
+  /** Named figures the controls and the summary are computed from (src/compliance/figures.ts; computed in src/audit/gather.ts). */
   figures: Record<string, number | null>;
   ledger: AuditLedger;
   /** The signing key's public half; the PDF embeds it and prints its fingerprint. */

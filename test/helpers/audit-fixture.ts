@@ -159,6 +159,7 @@ export function sampleAuditReport(opts: { rows?: number; incidents?: boolean } =
       ],
     },
     openFindings,
+    openFindingsTotal: rows,
     figures: { 'scans.expected': 90, 'scans.ran': 89, 'scans.coverage_percent': 98.9, 'sla.percent': 94.6 },
     ledger: {
       headSeq: 4821,
