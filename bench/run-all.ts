@@ -7,6 +7,7 @@ import { benchTls } from './tls.js';
 import { benchWeb } from './web.js';
 import { benchRegex } from './regex.js';
 import { benchDatamap } from './datamap.js';
+import { benchAudit } from './audit.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
@@ -25,3 +26,5 @@ process.stdout.write('\nregular expressions on target text at the 2 MiB cap (iss
 await benchRegex();
 process.stdout.write('\ndatamap scanner (issue 12)\n');
 await benchDatamap();
+process.stdout.write('\naudit report (issue 13)\n');
+await benchAudit();

@@ -614,7 +614,7 @@ function appendix(r: AuditReport): Html {
   return section(
     'appendix',
     title('appendix'),
-    html`${para(`${plural(r.openFindings.length, 'finding was', 'findings were')} open (open, reopened or triaged) at the end of the period, most severe first.`)}
+    html`${para(`${plural(Math.max(r.openFindingsTotal, r.openFindings.length), 'finding was', 'findings were')} open (open, reopened or triaged) at the end of the period, most severe first.${r.openFindingsTotal > r.openFindings.length ? ` The ${r.openFindings.length} most severe are listed; \`vigil findings list\` lists them all.` : ''}`)}
 ${findingTable(r.openFindings, 'Findings open at the end of the period')}`,
   );
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../util/logger.js';
 import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger } from './common.js';
 import { redactLedgerUrl } from '../ledger/open.js';
 import { priorFindingsFrom } from '../ledger/prior.js';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { failedRunAlert } from '../notify/run-alerts.js';
 
 /** How often `vigil serve` retries the notify outbox. */
@@ -150,6 +150,13 @@ async function serve(flags: ServeFlags): Promise<void> {
   const escalationTimer = incidentCtx ? setInterval(() => void escalate(), config.incidents.escalateEverySeconds * 1000) : undefined;
   escalationTimer?.unref();
   if (incidentCtx) void escalate();
+  // The chain records what was scheduled when, so the audit report can prove coverage against it.
+  try {
+    const { recordScheduleChanges } = await import('../audit/schedules.js');
+    for (const c of await recordScheduleChanges(ledger, config.schedules, { actor: 'vigil serve' })) logger.info(`schedule ${c.schedule} ${c.change} (recorded in the ledger)`);
+  } catch (e) {
+    logger.error(`schedules not recorded in the ledger: ${describeError(e)}`);
+  }
   const scheduler = new Scheduler({ schedules: config.schedules, ledger, execute, logger });
   const app = buildServer({
     ledger,
@@ -193,6 +200,26 @@ async function serve(flags: ServeFlags): Promise<void> {
     }
   }
   await scheduler.start();
+  // The demo's first audit report, once the start-up runs are in the ledger.
+  if (flags.demo) {
+    void scheduler.idle().then(async () => {
+      try {
+        const { makeAuditReport } = await import('../audit/make.js');
+        const { reportPeriod } = await import('../audit/gather.js');
+        const out = join(config.reports.dir, `audit-${new Date().toISOString().slice(0, 10)}.pdf`);
+        const made = await makeAuditReport(ledger, config, {
+          period: reportPeriod(undefined, undefined, new Date()),
+          format: 'pdf',
+          ledgerLocation: ledgerLocation(flags.ledger, config),
+          actor: 'vigil serve',
+          output: out,
+        });
+        logger.info(`audit report: ${out} (head #${made.report.ledger.headSeq}, signed with ${made.report.signingKey.fingerprint}; check with: npx vigil report verify ${relative(process.cwd(), out)})`);
+      } catch (e) {
+        logger.error(`audit report not made: ${describeError(e)}`);
+      }
+    });
+  }
 
   await new Promise<void>((done) => {
     const stop = async (sig: string) => {

@@ -34,6 +34,7 @@ import type {
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { KyselyIncidents, incidentMismatch } from './incident-store.js';
 import { KyselyKevStore } from './kev-store.js';
+import { auditFacts, type AuditFacts } from './audit-facts.js';
 import { applyIncidentEvent, incidentIdOf, type IncidentRecord } from '../incidents/record.js';
 import { recordKey } from './ledger.js';
 import { GENESIS_HASH } from './migrations.js';
@@ -115,14 +116,32 @@ export class KyselyLedger implements Ledger {
     this.kev = new KyselyKevStore(db, (fn) => driver.writeTransaction(db, fn), (trx, events, at) => this.appendEvents(trx, events, at));
   }
 
-  async appendRecord(type: string, data: Record<string, unknown>, opts: { actor?: string | null; now?: Date } = {}): Promise<{ seq: number; hash: string }> {
+  async appendRecord(type: string, data: Record<string, unknown>, opts: { actor?: string | null; now?: Date } = {}): Promise<{ seq: number; hash: string; at: string }> {
     if (RESERVED_TYPE.test(type)) throw new VigilError('VIGIL_ERR_INTERNAL', `event type ${type} is written only by the ledger itself`);
     const now = (opts.now ?? new Date()).toISOString();
     return this.driver.writeTransaction(this.db, async (trx) => {
       const seq = await this.appendEvents(trx, [{ type, runId: null, findingId: null, actor: opts.actor ?? null, data }], now);
       const row = await trx.selectFrom('events').select('hash').where('seq', '=', seq).executeTakeFirstOrThrow();
-      return { seq, hash: row.hash };
+      return { seq, hash: row.hash, at: now };
     });
+  }
+
+  auditFacts(period: { from: string; to: string }, opts: { appendixLimit: number }): Promise<AuditFacts> {
+    return auditFacts(this.db, this.driver, period, opts);
+  }
+
+  async findingsByIds(ids: readonly number[]): Promise<LedgerFinding[]> {
+    const out: LedgerFinding[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('findings').selectAll().where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+      for (const r of rows) out.push(toLedgerFinding(r));
+    }
+    return out;
+  }
+
+  async eventAt(seq: number): Promise<LedgerEvent | undefined> {
+    const row = await this.db.selectFrom('events').selectAll().where('seq', '=', seq).executeTakeFirst();
+    return row ? toEvent(row) : undefined;
   }
 
   async eventsOfType(types: readonly string[], opts: { afterSeq?: number; limit?: number; newestFirst?: boolean } = {}): Promise<LedgerEvent[]> {

@@ -5,6 +5,7 @@ import type { Severity } from '../model/severity.js';
 import type { StateMismatch } from './replay.js';
 import type { IncidentLedger } from './incident-store.js';
 import type { KevStore } from './kev-store.js';
+import type { AuditFacts } from './audit-facts.js';
 
 /** What one ingest changed. */
 export interface IngestSummary {
@@ -106,7 +107,13 @@ export interface Ledger {
    * Chain one event that is not about a finding, an incident or a run (a schedule change, the
    * report signing key, a report made). Returns its seq and hash.
    */
-  appendRecord(type: string, data: Record<string, unknown>, opts?: { actor?: string | null; now?: Date }): Promise<{ seq: number; hash: string }>;
+  appendRecord(type: string, data: Record<string, unknown>, opts?: { actor?: string | null; now?: Date }): Promise<{ seq: number; hash: string; at: string }>;
+  /** What the audit report says about findings and runs in a period, replayed from the event log. */
+  auditFacts(period: { from: string; to: string }, opts: { appendixLimit: number }): Promise<AuditFacts>;
+  /** The findings with these ids (any order; unknown ids are skipped). */
+  findingsByIds(ids: readonly number[]): Promise<LedgerFinding[]>;
+  /** The event with this seq. */
+  eventAt(seq: number): Promise<LedgerEvent | undefined>;
   /** Events of the given types in chain order (newest first with `newestFirst`). */
   eventsOfType(types: readonly string[], opts?: { afterSeq?: number; limit?: number; newestFirst?: boolean }): Promise<LedgerEvent[]>;
   /** Store one finished run and its findings in a single transaction. */

@@ -145,10 +145,12 @@ export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REW
     },
     // Incidents (src/incidents): one row per incident, its state materialised from its hash-chained
     // events; CISA's KEV catalogue beside the OSV store; events found by type for reports.
+    // "if not exists", like 0002: a migration table rebuilt by hand must not strand the ledger.
     '0004-incidents': {
       async up(db: Kysely<any>) {
         await db.schema
           .createTable('incidents')
+          .ifNotExists()
           .addColumn('id', idType, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
           // what opened it: `finding:<id>` or `scan-failed:<schedule>`; one open incident per key
           .addColumn('key', 'text', (c) => c.notNull())
@@ -161,10 +163,10 @@ export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REW
           // JSON: the incident as its events make it (IncidentRecord)
           .addColumn('data', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('incidents_key').on('incidents').columns(['key', 'id']).execute();
-        await db.schema.createIndex('incidents_status').on('incidents').columns(['status', 'id']).execute();
-        await db.schema.createIndex('incidents_finding').on('incidents').columns(['finding_id']).execute();
-        await db.schema.createIndex('events_type_seq').on('events').columns(['type', 'seq']).execute();
+        await db.schema.createIndex('incidents_key').ifNotExists().on('incidents').columns(['key', 'id']).execute();
+        await db.schema.createIndex('incidents_status').ifNotExists().on('incidents').columns(['status', 'id']).execute();
+        await db.schema.createIndex('incidents_finding').ifNotExists().on('incidents').columns(['finding_id']).execute();
+        await db.schema.createIndex('events_type_seq').ifNotExists().on('events').columns(['type', 'seq']).execute();
         await db.schema
           .createTable('kev_entries')
           .ifNotExists()

@@ -101,7 +101,8 @@ export function incidentAlert(incident: EscalatedIncident, now?: Date): Alert {
       {
         key: `incident.escalated:${incident.id}:${incident.level}`,
         severity: incident.severity,
-        title: `Incident ${incident.id} escalated (level ${incident.level}): ${incident.title}`,
+        // an incident's opening goes out on the same channel as its escalations
+        title: incident.level === 'opened' ? `Incident ${incident.id} opened: ${incident.title}` : `Incident ${incident.id} escalated (${incident.level}): ${incident.title}`,
         ...(detail.length ? { detail: detail.join('; ') } : {}),
         incidentId: incident.id,
       },

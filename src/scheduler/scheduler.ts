@@ -94,6 +94,11 @@ export class Scheduler {
     return this.inFlight.has(name);
   }
 
+  /** Resolves when no run is in flight (runs started meanwhile are waited for too). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
   /** Stop the timers and wait for runs in flight. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -246,7 +246,8 @@ describe('vigil ledger verify', () => {
   it('exit 0 when intact', () => {
     const r = vigil(['ledger', 'verify'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/ledger intact: 5 events/);
+    // 3 findings opened, the incident the critical one opened (fallback runbook), 2 runs
+    expect(r.stdout).toMatch(/ledger intact: 6 events/);
   });
 
   it('exit 1 naming the first broken event when an event was edited', () => {
@@ -307,7 +308,8 @@ describe('other commands', () => {
       expect(vigil(['scan', 'import', 'results.sarif'], { cwd: dir, env: { VIGIL_LEDGER: url } }).code).toBe(1);
       const list = JSON.parse(vigil(['findings', 'list', '-f', 'json', '--ledger', url], { cwd: dir }).stdout);
       expect(list.findings).toHaveLength(3);
-      expect(vigil(['ledger', 'verify'], { cwd: dir, env: { VIGIL_LEDGER: url } }).stdout).toMatch(/intact: 4 events/);
+      // 3 findings opened, the critical's incident, the run
+      expect(vigil(['ledger', 'verify'], { cwd: dir, env: { VIGIL_LEDGER: url } }).stdout).toMatch(/intact: 5 events/);
       expect(existsSync(join(dir, '.vigil'))).toBe(false);
     } finally {
       await drop();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/index.js';
-import { vigilSpawn } from '../helpers/cli.js';
+import { vigil, vigilSpawn } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { sarifLog } from '../helpers/sarif.js';
 
@@ -79,6 +79,10 @@ describe('vigil serve', () => {
           .on('error', reject);
       });
       expect(page).toMatch(/^max-age=63072000; includeSubDomains\n[\s\S]*vigil demo shop/);
+      // the demo's first audit report, signed, in .vigil/reports, its path printed
+      const pdf = await until(async () => /audit report: (\S+\.pdf)/.exec(logs)?.[1], 60_000);
+      expect(pdf.startsWith(join(demo, '.vigil', 'reports'))).toBe(true);
+      expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
       const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -86,10 +90,18 @@ describe('vigil serve', () => {
       const run = await l.lastRun(['start:hourly']);
       // a well-set-up host: the part completed and found nothing to report
       expect(run).toMatchObject({ status: 'complete', parts: [{ scanner: 'tls', target: 'shop-https', status: 'complete', findings: 0 }] });
+      // the schedule as the chain recorded it, the report key and the report itself are events
+      expect((await l.eventsOfType(['schedule.changed'])).map((e) => e.data)).toEqual([
+        { change: 'added', schedule: { name: 'hourly', cron: '0 * * * *', timezone: null, targets: null, scanners: null } },
+      ]);
+      expect((await l.eventsOfType(['signing-key.recorded', 'report.generated'])).map((e) => e.type)).toEqual(['signing-key.recorded', 'report.generated']);
       await l.close();
+      const v = vigil(['report', 'verify', pdf, '--ledger', join(demo, 'ledger.db')], { cwd: demo });
+      expect(v.stdout).toMatch(/^VERIFIED/);
+      expect(v.code).toBe(0);
     } finally {
       child.kill('SIGKILL');
       rmSync(demo, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 });

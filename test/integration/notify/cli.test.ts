@@ -48,16 +48,18 @@ describe('vigil scan with notify', () => {
     try {
       const first = await vigilAsync(['scan'], { cwd: dir, env });
       expect(first.code, first.stderr).toBe(1);
-      expect(posted(r)).toHaveLength(1);
-      expect(posted(r)[0]).toMatchObject({ event: 'finding.new', items: [{ ruleId: 'js/sql-injection', severity: 'critical' }] });
+      // the new critical, and the incident it opened under the fallback runbook (runbooks notify on open)
+      expect(posted(r).map((p) => p.event).sort()).toEqual(['finding.new', 'incident.escalated']);
+      expect(posted(r).find((p) => p.event === 'finding.new')).toMatchObject({ items: [{ ruleId: 'js/sql-injection', severity: 'critical' }] });
+      expect(posted(r).find((p) => p.event === 'incident.escalated')).toMatchObject({ items: [{ title: expect.stringMatching(/^Incident 1 opened: /), severity: 'critical' }] });
       expect(r.requests[0]!.headers['x-hook-token']).toBe(HOOK_TOKEN);
       expect(first.stderr).toMatch(/notify: webhook ops \(127\.0\.0\.1:\d+\) alert .* \(finding\.new\) delivered: HTTP 200/);
       expect(first.stderr).not.toContain(HOOK_TOKEN);
 
-      // nothing new: nothing sent
+      // nothing new: nothing sent (and no second incident for the same finding)
       const second = await vigilAsync(['scan'], { cwd: dir, env });
       expect(second.code, second.stderr).toBe(1);
-      expect(posted(r)).toHaveLength(1);
+      expect(posted(r)).toHaveLength(2);
     } finally {
       await r.close();
     }
