@@ -35,7 +35,7 @@ export interface AuditFacts {
   runs: Run[];
   /** Findings by severity and status at the end of the period. */
   bySeverityStatus: Record<Severity, Record<FindingStatus, number>>;
-  /** Active findings by severity at the end of each UTC day of the period. */
+  /** Active findings by severity at the end of each UTC day of the period (the last day: at the period's end). */
   trend: { date: string; counts: Record<Severity, number> }[];
   total: number;
   newInPeriod: number;
@@ -170,6 +170,9 @@ export async function auditFacts(db: Db, driver: StoreDriver, period: { from: st
     }
   }
   snap(to);
+  // the period's last day, when it ends before midnight (a report made now): its state at the end
+  const lastDate = new Date(to - 1).toISOString().slice(0, 10);
+  if (trend[trend.length - 1]?.date !== lastDate) trend.push({ date: lastDate, counts: { ...active } });
 
   // titles, targets and locations from the findings table, for the findings the report names
   const byId = new Map<number, FactFinding>();

@@ -128,6 +128,14 @@ describe('the audit report from a ledger with a known history', () => {
     expect(r.ledger.headHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('a period ending mid-day ends its trend with that day, as it stood at the end', async () => {
+    const facts = await ledger.auditFacts({ from: at(0).toISOString(), to: at(1, 12).toISOString() }, { appendixLimit: 10 });
+    expect(facts.trend.map((t) => [t.date, t.counts.critical, t.counts.high])).toEqual([
+      ['2026-06-01', 0, 0],
+      ['2026-06-02', 1, 1],
+    ]);
+  });
+
   it('vigil report audit writes a signed PDF whose text matches the ledger; verify passes, and fails after one byte changes', () => {
     const pdf = join(dir, 'audit.pdf');
     const r = vigil(['report', 'audit', '--from', '2026-06-01', '--to', '2026-06-06', '--ledger', dbFile, '-o', pdf], { cwd: dir });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { vigil, vigilAsync } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -71,6 +72,20 @@ describe('vigil scan datamap', () => {
     expect(readFileSync(html, 'utf8')).toContain('<td>Marketing e-mails</td>');
     const none = vigil(['report', 'ropa', '--datamap', join(dir, 'no-such')], { cwd: ROOT });
     expect(none.code).toBe(2);
+  });
+
+  it('vigil report ropa -o ropa.pdf writes the record as PDF/A with the organisation named, and needs a file', () => {
+    const pdf = join(dir, 'ropa.pdf');
+    const r = vigil(['report', 'ropa', '--config', join(ROOT, 'vigil.yaml'), '-o', pdf], { cwd: ROOT });
+    expect(r.code, r.stderr).toBe(0);
+    expect(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })).toMatch(/Title:\s+Record of processing activities — Example Shop \(vigil demo\)/);
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Marketing e-mails');
+    expect(text).toContain('Controller and contacts');
+    expect(execFileSync('qpdf', ['--check', pdf], { encoding: 'utf8' })).toMatch(/No syntax or stream encoding errors/);
+    const toStdout = vigil(['report', 'ropa', '--datamap', 'examples/shop/.fides', '--format', 'pdf'], { cwd: ROOT });
+    expect(toStdout.code).toBe(2);
+    expect(toStdout.stderr).toContain('needs --output FILE');
   });
 
   it('cookies the web scanner recorded on a linked site must be declared by its system: an undeclared one is drift', async () => {
