@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { VigilError } from '../errors.js';
-import { FINDING_STATUSES, TRIAGE_STATUSES, type FindingStatus, type LedgerFinding, type TriageStatus } from '../model/finding.js';
+import { FINDING_STATUSES, STATUS_FILTER_WORDS, TRIAGE_STATUSES, expandStatusFilter, type LedgerFinding, type TriageStatus } from '../model/finding.js';
 import { formatLocation } from '../model/location.js';
 import { SEVERITIES } from '../model/severity.js';
 import { currentActor, emit, intOption, listOption, maybeConfig, openCommandLedger } from './common.js';
@@ -42,11 +42,7 @@ export function registerFindings(program: Command): void {
       .option('-f, --format <format>', 'table | json', 'table'),
   ).action(async (flags: ListFlags) => {
     const format = listOption(flags.format, ['table', 'json'] as const, '--format')![0]!;
-    let status: FindingStatus[] | undefined;
-    const raw = listOption(flags.status, [...FINDING_STATUSES, 'active', 'all'] as const, '--status') ?? [];
-    if (!raw.includes('all')) {
-      status = [...new Set(raw.flatMap((s) => (s === 'active' ? (['open', 'reopened', 'triaged'] as const) : [s as FindingStatus])))];
-    }
+    const status = expandStatusFilter(listOption(flags.status, STATUS_FILTER_WORDS, '--status') ?? []);
     const severity = listOption(flags.severity, SEVERITIES, '--severity');
     const limit = intOption(flags.limit, '--limit', 50);
     const offset = intOption(flags.offset, '--offset', 0);

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION, reportError } from './common.js';
 import { registerAdvisories } from './advisories.js';
+import { registerTokens } from './tokens.js';
+import { registerUsers } from './users.js';
 import { registerFindings } from './findings.js';
 import { registerIncidents } from './incidents.js';
 import { registerInit } from './init.js';
@@ -9,6 +11,7 @@ import { registerReport } from './report.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
 import { registerServe } from './serve.js';
+import { registerWorker } from './worker.js';
 
 /** Build the `vigil` command tree. */
 export function buildProgram(): Command {
@@ -26,6 +29,9 @@ export function buildProgram(): Command {
   registerReport(program);
   registerInit(program);
   registerServe(program);
+  registerWorker(program);
+  registerUsers(program);
+  registerTokens(program);
   // Commander's own usage errors exit 1 by default; vigil's contract says 2.
   const strict = (c: Command) => {
     c.exitOverride();

@@ -1,28 +1,33 @@
 import type { Command } from 'commander';
-import pino from 'pino';
 import { VigilError, describeError } from '../errors.js';
 import type { ScheduleConfig, VigilConfig } from '../config/types.js';
 import type { Logger } from '../util/logger.js';
 import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger } from './common.js';
 import { redactLedgerUrl } from '../ledger/open.js';
-import { priorFindingsFrom } from '../ledger/prior.js';
 import { join, relative } from 'node:path';
 import { failedRunAlert } from '../notify/run-alerts.js';
+import { createServerLogger } from '../server/log.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /** How often `vigil serve` retries the notify outbox. */
 const OUTBOX_RETRY_MS = 5 * 60_000;
 /** How long a stopping server waits for alerts in flight. */
 const STOP_NOTIFY_WAIT_MS = 5_000;
 
-/** `vigil serve` — the scheduler and the HTTP server (for now /healthz) in one process. */
+/** `vigil serve` — the scheduler and the HTTP server (the REST API, /healthz, /readyz, /metrics) in one process. */
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .summary('run the config\'s schedules and serve /healthz')
+    .summary('run the config\'s schedules and serve the API')
     .option('-c, --config <file>', 'config file (default ./vigil.yaml)')
     .option('--ledger <path|url>', 'SQLite file or postgres:// URL (default: $VIGIL_LEDGER, the config, .vigil/ledger.db)')
     .option('-p, --port <port>', 'port (default: the config\'s, else 8787)')
     .option('--host <host>', 'address to bind (default: the config\'s, else 127.0.0.1)')
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; the chain after the leaf); needs --tls-key')
+    .option('--tls-key <file>', 'the certificate\'s private key (PEM)')
+    .option('--queue', 'with a PostgreSQL ledger: queue scheduled runs for `vigil worker` processes instead of running them here (one leader among serve instances schedules)')
+    .option('--job-timeout <seconds>', 'with --queue: a run a worker took and did not finish in this long is retried by another (default: the part timeout × 4)')
     .option('--demo [port]', 'also serve the example shop over HTTPS on 127.0.0.1 (default port 8443), with a local CA made under .vigil/demo-tls/')
     .action(async (flags: ServeFlags) => {
       await serve(flags);
@@ -34,15 +39,33 @@ interface ServeFlags {
   ledger?: string;
   port?: string;
   host?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   demo?: boolean | string;
+  queue?: boolean;
+  jobTimeout?: string;
+}
+
+/** The queue and the leader lock of `vigil serve --queue`. */
+async function startQueue(flags: ServeFlags, config: VigilConfig, logger: Logger) {
+  const { isPostgresUrl } = await import('../config/defaults.js');
+  const location = ledgerLocation(flags.ledger, config);
+  if (!isPostgresUrl(location)) throw new VigilError('VIGIL_ERR_USAGE', `--queue hands runs to workers through the ledger's PostgreSQL database; ${redactLedgerUrl(location)} is not a postgres:// URL`);
+  const { ScanQueue } = await import('../queue/queue.js');
+  const { LeaderLock } = await import('../queue/leader.js');
+  const expireInSeconds = intOption(flags.jobTimeout, '--job-timeout', config.runner.timeoutSeconds * 4);
+  if (expireInSeconds < 1) throw new VigilError('VIGIL_ERR_USAGE', '--job-timeout must be at least 1 second');
+  const queue = await ScanQueue.open(location, { logger, expireInSeconds });
+  const leader = new LeaderLock(location, logger, 2_000);
+  await leader.start();
+  if (!leader.isLeader) logger.info('scheduler: another instance leads; this one serves the API and takes over if the leader stops');
+  return { queue, leader };
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
   const { loadConfig, defaultConfig } = await import('../config/index.js');
   const { Scheduler } = await import('../scheduler/index.js');
   const { buildServer } = await import('../server/index.js');
-  const { runScan, planFromConfig } = await import('../runner/index.js');
-  const { createScanner, partWorkerUrl } = await import('../../scanners/index.js');
 
   const file = configPath(flags.config);
   if (flags.config && !file) throw new VigilError('VIGIL_ERR_CONFIG_NOT_FOUND', 'no such file', { file: flags.config });
@@ -50,7 +73,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   const port = intOption(flags.port, '--port', config.server.port);
   const host = flags.host ?? config.server.host;
 
-  const log = pino({ base: { service: 'vigil' }, level: process.env.VIGIL_LOG_LEVEL ?? 'info' });
+  const tls = readTls(flags);
+  // one logger for the scheduler and the server: it redacts credentials wherever they would appear
+  const log = createServerLogger();
   const logger: Logger = {
     debug: (m, d) => log.debug(d ?? {}, m),
     info: (m, d) => log.info(d ?? {}, m),
@@ -85,49 +110,30 @@ async function serve(flags: ServeFlags): Promise<void> {
   // Stopping the server aborts the runs in flight (their parts end within the grace), so a stop
   // never waits out a long scan; what they found is still recorded, as a partial run.
   const stopping = new AbortController();
+  const { runScheduled } = await import('../queue/execute.js');
+  // With --queue, the leader among the serve instances queues each scheduled run for `vigil worker`s
+  // (a job id per schedule fire, so a run queued twice is one job); without, runs happen here.
+  const queued = flags.queue ? await startQueue(flags, config, logger) : undefined;
   const execute = async (s: ScheduleConfig, trigger: string) => {
-    const plan = planFromConfig(config, {
-      ...(s.targets ? { targets: s.targets } : {}),
-      ...(s.scanners ? { scanners: s.scanners } : {}),
-    });
-    logger.info(`run ${trigger} started: ${plan.length} parts`);
     try {
-      await executeRun(plan, trigger);
+      if (queued) {
+        if (!queued.leader.isLeader) {
+          logger.debug(`run ${trigger}: another instance leads; not queued here`);
+          return;
+        }
+        const { previousFire } = await import('../scheduler/index.js');
+        const due = (trigger.startsWith('start:') ? new Date() : previousFire(s.cron, new Date(), s.timezone)).toISOString();
+        const job = { schedule: s.name, trigger, due, ...(s.targets ? { targets: s.targets } : {}), ...(s.scanners ? { scanners: s.scanners } : {}) };
+        const r = await queued.queue.enqueue(job);
+        logger.info(`run ${trigger} (due ${due}) ${r === 'queued' ? 'queued for the workers' : 'was already queued'}`);
+        return;
+      }
+      await runScheduled({ config, ledger, logger, signal: stopping.signal, notifier, incidents: incidentCtx }, { trigger, targets: s.targets, scanners: s.scanners });
     } catch (e) {
       // the run could not run or be recorded: the scheduler logs it, the channels hear of it
       if (notifier && notifier.events.has('scan.failed')) void notifier.dispatch([failedRunAlert(trigger, describeError(e))]);
       await notifyMod?.reportFailure(e, { 'vigil.trigger': trigger }).catch(() => undefined);
       throw e;
-    }
-  };
-  const executeRun = async (plan: ReturnType<typeof planFromConfig>, trigger: string) => {
-    const result = await runScan(plan, {
-      createScanner,
-      // each part on a worker thread, terminated at its timeout: a blocked scanner cannot stall the schedule
-      partWorker: partWorkerUrl(),
-      trigger,
-      baseDir: config.baseDir,
-      concurrency: config.runner.concurrency,
-      timeoutMs: config.runner.timeoutSeconds * 1000,
-      signal: stopping.signal,
-      logger,
-      advisories: ledger.advisories,
-      priorFindings: priorFindingsFrom(ledger),
-    });
-    // An unattended run keeps what worked; a partial run never marks anything fixed.
-    const ingestedAt = new Date();
-    const s2 = await ledger.ingest(result, { now: ingestedAt });
-    logger.info(`run ${trigger} ${result.run.status}: ${s2.new} new, ${s2.reopened} reopened, ${s2.fixed} fixed, ${s2.unchanged + s2.updated} still open`, {
-      runId: result.run.id,
-    });
-    if (notifyMod) await notifyMod.reportPartErrors(result);
-    if (incidentCtx) {
-      // a KEV catalogue imported while serving counts from the next run
-      incidentCtx.kev = await ledger.kev.ids().catch(() => incidentCtx!.kev);
-      await incidentsMod!.openIncidentsAfterRun(ledger, { result, summary: s2, ingestedAt: ingestedAt.toISOString(), scheduled: true }, incidentCtx, { logger, listener: notifier });
-    }
-    if (notifier) {
-      await notifyMod!.notifyAfterRun(notifier, { ledger, result, summary: s2, ingestedAt: ingestedAt.toISOString(), config, scheduled: true, logger });
     }
   };
   // Incidents: opened after each run from the runbooks; open ones checked for steps and clocks near
@@ -158,11 +164,24 @@ async function serve(flags: ServeFlags): Promise<void> {
     logger.error(`schedules not recorded in the ledger: ${describeError(e)}`);
   }
   const scheduler = new Scheduler({ schedules: config.schedules, ledger, execute, logger });
-  const app = buildServer({
-    ledger,
-    version: VERSION,
-    schedules: () => config.schedules.map((s) => ({ name: s.name, cron: s.cron, running: scheduler.isRunning(s.name) })),
-  });
+  let app: ReturnType<typeof buildServer>;
+  try {
+    app = buildServer({
+      ledger,
+      version: VERSION,
+      schedules: () => config.schedules.map((s) => ({ name: s.name, cron: s.cron, running: scheduler.isRunning(s.name) })),
+      config,
+      ledgerLocation: ledgerLocation(flags.ledger, config),
+      logger: log,
+      ...(tls ? { tls } : {}),
+    });
+  } catch (e) {
+    if (outboxTimer) clearInterval(outboxTimer);
+    if (escalationTimer) clearInterval(escalationTimer);
+    await notifier?.close(0);
+    await ledger.close();
+    throw new VigilError('VIGIL_ERR_CERT_INVALID', `cannot serve HTTPS with --tls-cert and --tls-key: ${describeError(e)}`, { file: flags.tlsCert });
+  }
   try {
     await app.listen({ port, host });
   } catch (e) {
@@ -171,7 +190,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     await ledger.close();
     throw new VigilError('VIGIL_ERR_USAGE', `cannot listen on ${host}:${port}: ${describeError(e)}`);
   }
-  logger.info(`vigil serving on http://${host}:${port} (healthz: /healthz); config ${file ?? '(none)'}; ${config.schedules.length} schedules`);
+  logger.info(`vigil serving on ${tls ? 'https' : 'http'}://${host}:${port} (API: /api/openapi.json; health: /healthz); config ${file ?? '(none)'}; ${config.schedules.length} schedules`);
   // the demo shop is up before the first run, so the start-up run can check it
   const demo: { close(): Promise<void> }[] = [];
   if (flags.demo) {
@@ -228,6 +247,8 @@ async function serve(flags: ServeFlags): Promise<void> {
       await Promise.all(demo.map((d) => d.close()));
       stopping.abort(new Error(`${sig}: the server is stopping`));
       await scheduler.stop();
+      await queued?.leader.stop();
+      await queued?.queue.stop(0).catch(() => undefined);
       if (outboxTimer) clearInterval(outboxTimer);
       if (escalationTimer) clearInterval(escalationTimer);
       // a stop waits a little for alerts in flight; the rest wait in the outbox for the next start
@@ -268,4 +289,18 @@ async function startDemoWebShops(httpsPort: number): Promise<{ ports: [number, n
       await Promise.all([close(flawed), close(hardened)]);
     },
   };
+}
+
+/** The certificate and key for HTTPS, read before anything starts: both or neither. */
+function readTls(flags: ServeFlags): { cert: Buffer; key: Buffer } | undefined {
+  if (!flags.tlsCert && !flags.tlsKey) return undefined;
+  if (!flags.tlsCert || !flags.tlsKey) throw new VigilError('VIGIL_ERR_USAGE', '--tls-cert and --tls-key go together: give both, or neither for plain HTTP');
+  const read = (f: string) => {
+    try {
+      return readFileSync(resolve(f));
+    } catch (e) {
+      throw new VigilError('VIGIL_ERR_INPUT_NOT_FOUND', `cannot read: ${(e as Error).message}`, { file: f });
+    }
+  };
+  return { cert: read(flags.tlsCert), key: read(flags.tlsKey) };
 }

@@ -22,6 +22,7 @@ import {
   type StateMismatch,
 } from './replay.js';
 import type {
+  FindingCount,
   FindingPage,
   FindingQuery,
   FindingRecord,
@@ -34,6 +35,7 @@ import type {
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { KyselyIncidents, incidentMismatch } from './incident-store.js';
 import { KyselyKevStore } from './kev-store.js';
+import { KyselyAuthStore } from './auth-store.js';
 import { auditFacts, type AuditFacts } from './audit-facts.js';
 import { applyIncidentEvent, incidentIdOf, type IncidentRecord } from '../incidents/record.js';
 import { recordKey } from './ledger.js';
@@ -99,6 +101,7 @@ export class KyselyLedger implements Ledger {
   readonly advisories: KyselyAdvisoryStore;
   readonly incidents: KyselyIncidents;
   readonly kev: KyselyKevStore;
+  readonly auth: KyselyAuthStore;
 
   constructor(
     private readonly db: Db,
@@ -114,6 +117,7 @@ export class KyselyLedger implements Ledger {
       (trx, events, at) => this.appendEvents(trx, events, at),
     );
     this.kev = new KyselyKevStore(db, (fn) => driver.writeTransaction(db, fn), (trx, events, at) => this.appendEvents(trx, events, at));
+    this.auth = new KyselyAuthStore(db, (fn) => driver.writeTransaction(db, fn), (trx, events, at) => this.appendEvents(trx, events, at));
   }
 
   async appendRecord(type: string, data: Record<string, unknown>, opts: { actor?: string | null; now?: Date } = {}): Promise<{ seq: number; hash: string; at: string }> {
@@ -417,6 +421,7 @@ export class KyselyLedger implements Ledger {
 
   async listFindings(q: FindingQuery = {}): Promise<FindingPage> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 10_000);
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     let query = this.db.selectFrom('findings').selectAll();
     let count = this.db.selectFrom('findings').select((eb) => eb.fn.countAll<number | string>().as('n'));
     const filters: ((qb: any) => any)[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any -- shared by two builder types
@@ -441,18 +446,41 @@ export class KyselyLedger implements Ledger {
       query = f(query);
       count = f(count);
     }
+    if (after) {
+      // the rows after the cursor's in (severity_rank desc, id desc) order: the listing's own index serves it
+      query = query.where((eb) =>
+        eb.or([eb('severity_rank', '<', after.rank), eb.and([eb('severity_rank', '=', after.rank), eb('id', '<', after.id)])]),
+      );
+    }
+    // one row more than asked says whether there is a next page
     const rows = await query
       .orderBy('severity_rank', 'desc')
       .orderBy('id', 'desc')
-      .limit(limit)
-      .offset(q.offset ?? 0)
+      .limit(limit + 1)
+      .offset(after ? 0 : q.offset ?? 0)
       .execute();
-    const page: FindingPage = { findings: rows.map(toLedgerFinding) };
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    const last = rows[rows.length - 1];
+    const page: FindingPage = {
+      findings: rows.map(toLedgerFinding),
+      next: more && last ? encodeCursor(Number(last.severity_rank), Number(last.id)) : null,
+    };
     if (q.withTotal) {
       const r = await count.executeTakeFirst();
       page.total = Number(r?.n ?? 0);
     }
     return page;
+  }
+
+  async findingCounts(q: { lastRunId?: string } = {}): Promise<FindingCount[]> {
+    let query = this.db
+      .selectFrom('findings')
+      .select((eb) => ['severity', 'status', eb.fn.countAll<number | string>().as('n')])
+      .groupBy(['severity', 'status']);
+    if (q.lastRunId !== undefined) query = query.where('last_run_id', '=', q.lastRunId);
+    const rows = await query.orderBy('severity').orderBy('status').execute();
+    return rows.map((r) => ({ severity: r.severity as Severity, status: r.status as FindingStatus, count: Number(r.n) }));
   }
 
   async getFinding(id: number): Promise<LedgerFinding | undefined> {
@@ -541,6 +569,11 @@ export class KyselyLedger implements Ledger {
     if (opts.trigger) q = q.where('trigger', '=', opts.trigger);
     const rows = await q.orderBy('started_at', 'desc').limit(opts.limit ?? 20).execute();
     return rows.map(toRun);
+  }
+
+  async getRun(id: string): Promise<Run | undefined> {
+    const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toRun(row) : undefined;
   }
 
   async lastRun(triggers: string[]): Promise<Run | undefined> {
@@ -895,8 +928,19 @@ const FINDING_COLUMNS = [
 const MAIN_THREAD_HASHES = 0.5;
 const EDITED = 'hash does not match the content: the event was edited';
 
-/** Event types only the ledger's own methods write: findings', incidents', runs' and upgrades'. */
-const RESERVED_TYPE = /^(finding|incident|run|ledger|kev)\./;
+/** Event types only the ledger's own methods write: findings', incidents', runs', upgrades', users' and tokens'. */
+const RESERVED_TYPE = /^(finding|incident|run|ledger|kev|user|token)\./;
+
+/** A findings cursor: base64url of `v1.<severity rank>.<id>` — opaque to clients, checked when it comes back. */
+function encodeCursor(rank: number, id: number): string {
+  return Buffer.from(`v1.${rank}.${id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { rank: number; id: number } {
+  const m = /^v1\.([0-4])\.([1-9][0-9]{0,14})$/.exec(/^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '');
+  if (!m) throw new VigilError('VIGIL_ERR_CURSOR_INVALID', 'the cursor is not one vigil made: pass back the previous page\'s "next" unchanged');
+  return { rank: Number(m[1]), id: Number(m[2]) };
+}
 
 const EVENT_COLUMNS = ['seq', 'at', 'type', 'run_id', 'finding_id', 'actor', 'data', 'prev_hash', 'hash'] as const;
 

@@ -5,6 +5,7 @@ import type { Severity } from '../model/severity.js';
 import type { StateMismatch } from './replay.js';
 import type { IncidentLedger } from './incident-store.js';
 import type { KevStore } from './kev-store.js';
+import type { AuthStore } from './auth-store.js';
 import type { AuditFacts } from './audit-facts.js';
 
 /** What one ingest changed. */
@@ -42,6 +43,11 @@ export interface FindingQuery {
   text?: string;
   limit?: number;
   offset?: number;
+  /**
+   * Continue after the page that returned this `next` (keyset pagination on severity rank, then id,
+   * both descending: a page never skips or repeats a finding when others are added meanwhile).
+   */
+  cursor?: string;
   /** Also count all matches (costs a second query). */
   withTotal?: boolean;
 }
@@ -49,6 +55,15 @@ export interface FindingQuery {
 export interface FindingPage {
   findings: LedgerFinding[];
   total?: number;
+  /** An opaque cursor for the next page, or null when this page is the last. */
+  next: string | null;
+}
+
+/** How many findings have one severity and status. */
+export interface FindingCount {
+  severity: Severity;
+  status: FindingStatus;
+  count: number;
 }
 
 export interface TriageChange {
@@ -103,6 +118,8 @@ export interface Ledger {
   readonly incidents: IncidentLedger;
   /** CISA's Known Exploited Vulnerabilities catalogue, as imported. */
   readonly kev: KevStore;
+  /** Users and API tokens of `vigil serve`: created, added and revoked as events of the chain. */
+  readonly auth: AuthStore;
   /**
    * Chain one event that is not about a finding, an incident or a run (a schedule change, the
    * report signing key, a report made). Returns its seq and hash.
@@ -119,12 +136,15 @@ export interface Ledger {
   /** Store one finished run and its findings in a single transaction. */
   ingest(result: RunResult, opts?: { now?: Date }): Promise<IngestSummary>;
   listFindings(q?: FindingQuery): Promise<FindingPage>;
+  /** Findings counted by severity and status (only those last seen by `lastRunId`, when given). */
+  findingCounts(q?: { lastRunId?: string }): Promise<FindingCount[]>;
   getFinding(id: number): Promise<LedgerFinding | undefined>;
   findingEvents(id: number): Promise<LedgerEvent[]>;
   triage(id: number, change: TriageChange, opts?: { now?: Date }): Promise<LedgerFinding>;
   /** Reopen accepted findings whose acceptance has expired. Returns how many. */
   expireAcceptances(now?: Date): Promise<number>;
   listRuns(opts?: { trigger?: string; limit?: number }): Promise<Run[]>;
+  getRun(id: string): Promise<Run | undefined>;
   /** The newest run whose trigger is one of `triggers`. */
   lastRun(triggers: string[]): Promise<Run | undefined>;
   verify(opts?: { onProgress?: (checked: number) => void }): Promise<VerifyResult>;

@@ -177,6 +177,40 @@ export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REW
           .execute();
       },
     },
+    // Who may use `vigil serve`'s API (src/ledger/auth-store.ts): users with scrypt password hashes,
+    // and API tokens stored as their SHA-256 only. Adding, creating and revoking are chained events;
+    // the secrets never are. "if not exists", like 0004.
+    '0005-auth': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('users')
+          .ifNotExists()
+          .addColumn('id', idType, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('role', 'text', (c) => c.notNull())
+          // `scrypt$N$r$p$salt$hash`: the parameters travel with the hash, so they can be raised later
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('disabled_at', 'text')
+          .execute();
+        await db.schema
+          .createTable('api_tokens')
+          .ifNotExists()
+          .addColumn('id', idType, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          // SHA-256 (hex) of the token: a request's token is found by its hash, never stored itself
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          // the token's first characters, to tell tokens apart in a list
+          .addColumn('prefix', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .addColumn('last_used_at', 'text')
+          .execute();
+        await db.schema.createIndex('api_tokens_created').ifNotExists().on('api_tokens').columns(['created_at', 'id']).execute();
+      },
+    },
   };
 }
 

@@ -110,6 +110,31 @@ export interface KevEntriesTable {
   data: string;
 }
 
+/** A person who may sign in to `vigil serve` (src/ledger/auth-store.ts). */
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  /** `scrypt$N$r$p$salt$hash` (salt and hash base64url). */
+  password_hash: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+/** An API token: only its SHA-256 is kept, and a short prefix for display. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  /** SHA-256 (hex) of the whole token. */
+  token_hash: string;
+  prefix: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
 export interface LedgerDatabase {
   runs: RunsTable;
   findings: FindingsTable;
@@ -119,4 +144,6 @@ export interface LedgerDatabase {
   advisory_packages: AdvisoryPackagesTable;
   incidents: IncidentsTable;
   kev_entries: KevEntriesTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
 }

@@ -43,6 +43,15 @@ export type TriageStatus = (typeof TRIAGE_STATUSES)[number];
 /** Statuses that mean "still a problem": they count toward the gate and SLA. */
 export const ACTIVE_STATUSES: readonly FindingStatus[] = ['open', 'reopened', 'triaged'];
 
+/** Words a status filter takes besides the statuses: `active` (open, reopened, triaged) and `all`. */
+export const STATUS_FILTER_WORDS = [...FINDING_STATUSES, 'active', 'all'] as const;
+
+/** The statuses a filter of STATUS_FILTER_WORDS means; undefined for every status (`all`). */
+export function expandStatusFilter(words: readonly (typeof STATUS_FILTER_WORDS)[number][]): FindingStatus[] | undefined {
+  if (words.includes('all')) return undefined;
+  return [...new Set(words.flatMap((s) => (s === 'active' ? ACTIVE_STATUSES : [s as FindingStatus])))];
+}
+
 /** A finding as the ledger keeps it. */
 export interface LedgerFinding extends Finding {
   id: number;

@@ -38,6 +38,8 @@ export interface RunnerOptions {
   /** How long an aborted part on a worker thread gets to stop by itself before its thread is terminated; default 2 s (at most the timeout). */
   abortGraceMs?: number;
   trigger: string;
+  /** The run's id; a random UUID when absent (a queued job passes its own, so a retry is recognised). */
+  runId?: string;
   baseDir: string;
   concurrency?: number;
   /** Per scanner-and-target part. */
@@ -94,7 +96,7 @@ export async function runScan(plan: readonly PlanItem[], opts: RunnerOptions): P
   }
 
   const run: Run = {
-    id: randomUUID(),
+    id: opts.runId ?? randomUUID(),
     trigger: opts.trigger,
     startedAt,
     finishedAt: now().toISOString(),

@@ -1,0 +1,57 @@
+import { ROLES, type Role } from '../ledger/auth-store.js';
+
+/** Who may call a route: no one needs credentials (`public`), or a valid token or user of one of these roles. */
+export type Access = 'public' | readonly Role[];
+
+const ALL: readonly Role[] = ROLES;
+const READERS: readonly Role[] = ['admin', 'analyst', 'auditor'];
+const WRITERS: readonly Role[] = ['admin', 'analyst'];
+const ADMIN: readonly Role[] = ['admin'];
+
+/**
+ * Every route of `vigil serve`, by `METHOD /path` as fastify registers it, and who may call it.
+ * The one place permissions are decided: each route's auth check is derived from its row when the
+ * route is registered, and a route without a row refuses to register (src/server/auth.ts).
+ *
+ * `admin` everything; `analyst` read, triage, incident actions and reports; `auditor` read and
+ * reports; `ci` findings, runs and the gate.
+ */
+export const PERMISSIONS = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /metrics': ALL,
+  'GET /api/openapi.json': ALL,
+
+  'GET /api/runs': ALL,
+  'GET /api/runs/:id': ALL,
+  'GET /api/gate': ALL,
+
+  'GET /api/findings': ALL,
+  'GET /api/findings/:id': ALL,
+  'POST /api/findings/:id/triage': WRITERS,
+
+  'GET /api/incidents': READERS,
+  'GET /api/incidents/:id': READERS,
+  'POST /api/incidents/:id/ack': WRITERS,
+  'POST /api/incidents/:id/resolve': WRITERS,
+
+  'GET /api/reports/audit': READERS,
+  'GET /api/reports/ropa': READERS,
+
+  'GET /api/tokens': ADMIN,
+  'POST /api/tokens': ADMIN,
+  'DELETE /api/tokens/:id': ADMIN,
+} as const satisfies Record<string, Access>;
+
+export type RouteKey = keyof typeof PERMISSIONS;
+
+/** The row for a route, or undefined when the table does not name it. */
+export function accessFor(method: string, url: string): Access | undefined {
+  const key = `${method.toUpperCase()} ${url}`;
+  return Object.hasOwn(PERMISSIONS, key) ? PERMISSIONS[key as RouteKey] : undefined;
+}
+
+/** The roles that may call a route, for documentation (`public` for none needed). */
+export function describeAccess(a: Access): string {
+  return a === 'public' ? 'public: no credentials needed' : `roles: ${a.join(', ')}`;
+}
