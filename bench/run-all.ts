@@ -8,6 +8,7 @@ import { benchWeb } from './web.js';
 import { benchRegex } from './regex.js';
 import { benchDatamap } from './datamap.js';
 import { benchAudit } from './audit.js';
+import { benchApi } from './api.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
@@ -28,3 +29,5 @@ process.stdout.write('\ndatamap scanner (issue 12)\n');
 await benchDatamap();
 process.stdout.write('\naudit report (issue 13)\n');
 await benchAudit();
+process.stdout.write('\nserver API (issue 14)\n');
+await benchApi();

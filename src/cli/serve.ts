@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { VigilError, describeError } from '../errors.js';
 import type { ScheduleConfig, VigilConfig } from '../config/types.js';
 import type { Logger } from '../util/logger.js';
+import type { RunResult } from '../model/run.js';
 import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger } from './common.js';
 import { redactLedgerUrl } from '../ledger/open.js';
 import { join, relative } from 'node:path';
@@ -111,9 +112,15 @@ async function serve(flags: ServeFlags): Promise<void> {
   // never waits out a long scan; what they found is still recorded, as a partial run.
   const stopping = new AbortController();
   const { runScheduled } = await import('../queue/execute.js');
+  // made before the scheduler so its runs feed them (scan durations, scheduler lag); served by the app
+  const { createMetrics } = await import('../server/metrics.js');
+  const { previousFire } = await import('../scheduler/index.js');
+  const metrics = createMetrics(ledger, ledger.kind === 'sqlite' ? { ledgerFile: ledgerLocation(flags.ledger, config) } : {});
   // With --queue, the leader among the serve instances queues each scheduled run for `vigil worker`s
   // (a job id per schedule fire, so a run queued twice is one job); without, runs happen here.
   const queued = flags.queue ? await startQueue(flags, config, logger) : undefined;
+  // runs starting and finishing, for the dashboard's live progress (/events)
+  const runEvents = new (await import('node:events')).EventEmitter();
   const execute = async (s: ScheduleConfig, trigger: string) => {
     try {
       if (queued) {
@@ -121,14 +128,21 @@ async function serve(flags: ServeFlags): Promise<void> {
           logger.debug(`run ${trigger}: another instance leads; not queued here`);
           return;
         }
-        const { previousFire } = await import('../scheduler/index.js');
         const due = (trigger.startsWith('start:') ? new Date() : previousFire(s.cron, new Date(), s.timezone)).toISOString();
         const job = { schedule: s.name, trigger, due, ...(s.targets ? { targets: s.targets } : {}), ...(s.scanners ? { scanners: s.scanners } : {}) };
         const r = await queued.queue.enqueue(job);
         logger.info(`run ${trigger} (due ${due}) ${r === 'queued' ? 'queued for the workers' : 'was already queued'}`);
         return;
       }
-      await runScheduled({ config, ledger, logger, signal: stopping.signal, notifier, incidents: incidentCtx }, { trigger, targets: s.targets, scanners: s.scanners });
+      // a scheduled or catch-up run was due at the cron's latest fire; a start-up run was not due at all
+      const due = trigger.startsWith('start:') ? undefined : previousFire(s.cron, new Date(), s.timezone);
+      const onFinished = (r: RunResult) => metrics.observeRun(r, due ? { due } : {});
+      runEvents.emit('run', { phase: 'started', trigger, at: new Date().toISOString() });
+      const done = await runScheduled({ config, ledger, logger, signal: stopping.signal, notifier, incidents: incidentCtx, onFinished }, { trigger, targets: s.targets, scanners: s.scanners }).catch((e: unknown) => {
+        runEvents.emit('run', { phase: 'finished', trigger, at: new Date().toISOString(), status: 'error' });
+        throw e;
+      });
+      runEvents.emit('run', { phase: 'finished', trigger, at: new Date().toISOString(), status: done.run.status });
     } catch (e) {
       // the run could not run or be recorded: the scheduler logs it, the channels hear of it
       if (notifier && notifier.events.has('scan.failed')) void notifier.dispatch([failedRunAlert(trigger, describeError(e))]);
@@ -173,6 +187,8 @@ async function serve(flags: ServeFlags): Promise<void> {
       config,
       ledgerLocation: ledgerLocation(flags.ledger, config),
       logger: log,
+      metrics,
+      runEvents,
       ...(tls ? { tls } : {}),
     });
   } catch (e) {
@@ -194,6 +210,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   // the demo shop is up before the first run, so the start-up run can check it
   const demo: { close(): Promise<void> }[] = [];
   if (flags.demo) {
+    const { ensureDemoAdmin } = await import('./demo-admin.js');
+    await ensureDemoAdmin(ledger, `${tls ? 'https' : 'http'}://${host}:${port}/`).catch((e: unknown) => logger.error(`demo admin not added: ${describeError(e)}`));
     const { ensureDemoPki, startShopHttps } = await import('../demo/shop-https.js');
     const shopPort = flags.demo === true ? 8443 : intOption(flags.demo, '--demo', 8443);
     const pki = ensureDemoPki(join(config.baseDir, '.vigil', 'demo-tls'));

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Finding, FindingStatus, LedgerFinding } from '../model/finding.js';
 import { formatLocation } from '../model/location.js';
 import type { Run, RunResult, TargetedFinding } from '../model/run.js';
-import { severityRank, type Severity } from '../model/severity.js';
+import { SEVERITIES, severityRank, type Severity } from '../model/severity.js';
 import { KyselyAdvisoryStore } from '../advisories/store.js';
 import { VigilError } from '../errors.js';
 import { canonicalJson, eventHash } from './hash-chain.js';
@@ -47,6 +47,8 @@ type Db = Kysely<LedgerDatabase>;
 
 /** Rows per multi-row statement: under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
 const CHUNK = 1000;
+/** Findings an ingest must add, reopen or fix before PostgreSQL's statistics are refreshed (see ingest). */
+const ANALYZE_AFTER_CHANGES = 10_000;
 
 /**
  * Verify holds a million replayed states while it streams a million rows through: with V8's
@@ -416,6 +418,12 @@ export class KyselyLedger implements Ledger {
       summary.events += events.length;
       await this.appendEvents(trx, events, now);
     });
+    // PostgreSQL plans from statistics its autovacuum refreshes only now and then: after a large
+    // ingest, stale ones (a table thought nearly empty) make a filtered listing sort every match
+    // instead of walking an index (300 ms rather than 15 ms at 300,000 findings). Refreshed here.
+    if (this.kind === 'postgres' && summary.new + summary.reopened + summary.fixed >= ANALYZE_AFTER_CHANGES) {
+      await sql`analyze findings`.execute(this.db);
+    }
     return summary;
   }
 
@@ -452,12 +460,22 @@ export class KyselyLedger implements Ledger {
         eb.or([eb('severity_rank', '<', after.rank), eb.and([eb('severity_rank', '=', after.rank), eb('id', '<', after.id)])]),
       );
     }
+    const offset = after ? 0 : q.offset ?? 0;
+    const byIds = q.text !== undefined && this.kind === 'sqlite';
+    if (byIds) {
+      // A text search reads many rows to keep a few. The page's ids are found first, in the same
+      // order: the findings_status_sev_text index holds the searched columns, so no row is read
+      // until the page's own (at 1M findings, 5–10× faster; same rows, same order). PostgreSQL has
+      // no such index (see migration 0006) and plans the plain query better.
+      const page = query.clearSelect().select('id').orderBy('severity_rank', 'desc').orderBy('id', 'desc').limit(limit + 1).offset(offset);
+      query = this.db.selectFrom('findings').selectAll().where('id', 'in', page);
+    }
     // one row more than asked says whether there is a next page
     const rows = await query
       .orderBy('severity_rank', 'desc')
       .orderBy('id', 'desc')
       .limit(limit + 1)
-      .offset(after ? 0 : q.offset ?? 0)
+      .offset(byIds ? 0 : offset)
       .execute();
     const more = rows.length > limit;
     if (more) rows.pop();
@@ -474,6 +492,18 @@ export class KyselyLedger implements Ledger {
   }
 
   async findingCounts(q: { lastRunId?: string } = {}): Promise<FindingCount[]> {
+    if (q.lastRunId === undefined) {
+      // grouped by (status, severity_rank): the findings_status_sev_id index answers it without reading a row
+      // (at 1M findings ~10× faster than grouping by the severity text); the same counts, in the same order
+      const rows = await this.db
+        .selectFrom('findings')
+        .select((eb) => ['status', 'severity_rank', eb.fn.countAll<number | string>().as('n')])
+        .groupBy(['status', 'severity_rank'])
+        .execute();
+      return rows
+        .map((r) => ({ severity: SEVERITIES.find((s) => severityRank(s) === Number(r.severity_rank))!, status: r.status as FindingStatus, count: Number(r.n) }))
+        .sort((a, b) => (a.severity < b.severity ? -1 : a.severity > b.severity ? 1 : a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
+    }
     let query = this.db
       .selectFrom('findings')
       .select((eb) => ['severity', 'status', eb.fn.countAll<number | string>().as('n')])

@@ -211,6 +211,21 @@ export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REW
         await db.schema.createIndex('api_tokens_created').ifNotExists().on('api_tokens').columns(['created_at', 'id']).execute();
       },
     },
+    '0006-findings-text': {
+      async up(db: Kysely<any>) {
+        // A text search (`--text`, `?text=`) reads its candidates from this index alone, in the
+        // listing's order, never the rows (see listFindings). SQLite only: PostgreSQL refuses b-tree
+        // entries over ~2.7 kB, which a long location could reach.
+        if (dialect === 'sqlite') {
+          await db.schema
+            .createIndex('findings_status_sev_text')
+            .ifNotExists()
+            .on('findings')
+            .columns(['status', 'severity_rank', 'id', 'title', 'rule_id', 'location'])
+            .execute();
+        }
+      },
+    },
   };
 }
 

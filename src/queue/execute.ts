@@ -15,6 +15,8 @@ export interface RunDeps {
   notifier?: Notifier | undefined;
   /** Incidents open after the run when given (see loadIncidentContext). */
   incidents?: IncidentContext | undefined;
+  /** Told of each run once it is recorded (the server's metrics: scan durations, scheduler lag). */
+  onFinished?: ((result: RunResult) => void) | undefined;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function runScheduled(
   });
   const ingestedAt = new Date();
   const summary = await ledger.ingest(result, { now: ingestedAt });
+  deps.onFinished?.(result);
   logger.info(`run ${job.trigger} ${result.run.status}: ${summary.new} new, ${summary.reopened} reopened, ${summary.fixed} fixed, ${summary.unchanged + summary.updated} still open`, {
     runId: result.run.id,
   });

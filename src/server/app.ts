@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -7,14 +8,17 @@ import type { VigilConfig } from '../config/types.js';
 import { VigilError } from '../errors.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { DEFAULT_FAILURE_LIMIT, installAuth, type FailureLimit } from './auth.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { installErrorHandling } from './error-reply.js';
-import { installMetrics } from './metrics.js';
+import { requestIdOf } from './log.js';
+import { installMetrics, type ServerMetrics } from './metrics.js';
 import { findingsRoutes } from './routes/findings.js';
 import { incidentsRoutes } from './routes/incidents.js';
 import { metaRoutes } from './routes/meta.js';
 import { reportsRoutes } from './routes/reports.js';
 import { runsRoutes } from './routes/runs.js';
 import { tokensRoutes } from './routes/tokens.js';
+import { SessionStore } from './sessions.js';
 import { installValidation } from './validation.js';
 
 export interface ServerDeps {
@@ -33,6 +37,10 @@ export interface ServerDeps {
   limits?: Partial<ServerLimits>;
   /** Collect the process's own metrics (memory, CPU, event loop) into /metrics (default true). */
   processMetrics?: boolean;
+  /** The metrics to serve (`vigil serve` makes them first, so its scheduler's runs feed them); made here when absent. */
+  metrics?: ServerMetrics;
+  /** Scheduled runs starting and finishing ('run' events, see RunEvent), streamed to the dashboard at /events. */
+  runEvents?: EventEmitter;
 }
 
 export interface ServerLimits {
@@ -43,6 +51,23 @@ export interface ServerLimits {
   /** Failed token or password checks one address may make per window (default 20 per 10 minutes); then 429 until the window ends. */
   authFailures: FailureLimit;
 }
+
+/**
+ * Mozilla's intermediate profile: TLS 1.2 and 1.3, and for 1.2 only forward-secret AEAD suites
+ * (Node's defaults also accept static-RSA, CBC, CCM and ARIA suites: vigil's own tls scanner
+ * reports them, medium). TLS 1.3 keeps Node's suites, all of which the profile allows.
+ */
+const TLS_PROFILE = {
+  minVersion: 'TLSv1.2' as const,
+  ciphers: [
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+  ].join(':'),
+};
 
 const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 1024 * 1024, requestsPerMinute: 600, authFailures: DEFAULT_FAILURE_LIMIT };
 
@@ -61,15 +86,25 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // slow clients cannot hold a connection open forever sending a request
     requestTimeout: 30_000,
     return503OnClosing: true,
+    // every log line of a request carries its id; a caller's x-request-id is kept only when safe to repeat
+    requestIdHeader: false as const,
+    genReqId: requestIdOf,
     ajv: { customOptions: { removeAdditional: false as const } },
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
   };
   // With `https`, fastify's instance is typed over https.Server; everything vigil registers is
   // server-agnostic, so it is handled as the default instance type.
-  const app = (deps.tls ? Fastify({ ...options, https: { cert: deps.tls.cert, key: deps.tls.key } }) : Fastify(options)) as unknown as FastifyInstance;
+  const app = (deps.tls ? Fastify({ ...options, https: { cert: deps.tls.cert, key: deps.tls.key, ...TLS_PROFILE } }) : Fastify(options)) as unknown as FastifyInstance;
   installValidation(app);
   installErrorHandling(app);
-  const metrics = installMetrics(app, deps.ledger, { processMetrics: deps.processMetrics ?? true });
+  const metrics = installMetrics(app, deps.ledger, {
+    processMetrics: deps.processMetrics ?? true,
+    ...(deps.ledger.kind === 'sqlite' && deps.ledgerLocation ? { ledgerFile: deps.ledgerLocation } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
 
   void app.register(helmet, {
     global: true,
@@ -103,7 +138,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     errorResponseBuilder: (_req, ctx) => new VigilError('VIGIL_ERR_API_RATE_LIMITED', `more than ${ctx.max} requests a minute from this address; try again in ${ctx.after}`),
   });
   // each route's check runs at preParsing: after the rate limit's onRequest, before the body is read
-  installAuth(app, deps.ledger.auth, limits.authFailures);
+  const sessions = new SessionStore();
+  const failures = installAuth(app, deps.ledger.auth, limits.authFailures, sessions);
   void app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -129,5 +165,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   if (deps.config) {
     void app.register(reportsRoutes({ ledger: deps.ledger, config: deps.config, ledgerLocation: deps.ledgerLocation ?? deps.config.ledger ?? '' }));
   }
+  void app.register(
+    dashboardRoutes({ ledger: deps.ledger, sessions, failures, schedules: deps.schedules, secure: Boolean(deps.tls), reports: Boolean(deps.config), ...(deps.runEvents ? { runEvents: deps.runEvents } : {}) }),
+  );
   return app;
 }

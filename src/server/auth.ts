@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RequestPayload, RouteOptions } from 'fastify';
 import { VigilError } from '../errors.js';
 import type { AuthStore, Principal } from '../ledger/auth-store.js';
-import { accessFor, describeAccess, type Access } from './permissions.js';
+import { accessFor, describeAccess, isPageRoute, type Access } from './permissions.js';
+import { SESSION_COOKIE, cookieValue, type Session, type SessionStore } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Who the request acts as; set by the route's auth check (null on public routes). */
     principal: Principal | null;
+    /** The dashboard session the request came with, when its auth check accepted one. */
+    session: Session | null;
   }
   interface FastifyInstance {
     /** Every route registered, with who may call it (its row of PERMISSIONS). */
@@ -68,11 +71,12 @@ export class FailureCounter {
  * the table does not name refuses to register, so none can be added without deciding who may call it.
  * Installed on the root instance before any route is registered.
  */
-export function installAuth(app: FastifyInstance, store: AuthStore, limit: FailureLimit): void {
+export function installAuth(app: FastifyInstance, store: AuthStore, limit: FailureLimit, sessions?: SessionStore): FailureCounter {
   const failures = new FailureCounter(limit);
   const registered: { method: string; url: string; access: Access }[] = [];
   app.decorate('vigilRoutes', registered);
   app.decorateRequest('principal', null);
+  app.decorateRequest('session', null);
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const rules = methods.map((m) => accessFor(m, route.url));
@@ -83,7 +87,7 @@ export function installAuth(app: FastifyInstance, store: AuthStore, limit: Failu
     for (const method of methods) registered.push({ method, url: route.url, access });
     route.schema = { ...route.schema, ...documentAccess(route.schema, access) };
     if (access === 'public') return;
-    const check = authCheck(store, failures, access);
+    const check = methods.every((m) => isPageRoute(m, route.url)) ? sessionCheck(sessions, access) : authCheck(store, failures, access, sessions);
     // preParsing: after the rate limit (onRequest), so a flood is refused before any credential is
     // looked at; before the body is read, so nobody unauthenticated makes the server parse one
     const hook = async (request: FastifyRequest, reply: FastifyReply, payload: RequestPayload): Promise<RequestPayload> => {
@@ -93,6 +97,24 @@ export function installAuth(app: FastifyInstance, store: AuthStore, limit: Failu
     const prior = route.preParsing;
     route.preParsing = prior === undefined ? [hook] : Array.isArray(prior) ? [hook, ...prior] : [hook, prior];
   });
+  return failures;
+}
+
+/**
+ * A dashboard page's check: a live session (the cookie), whose role the page's row allows. Tokens
+ * and Basic credentials are not taken here: a browser sends Basic credentials by itself, so a form
+ * that took them could be posted from another site.
+ */
+function sessionCheck(sessions: SessionStore | undefined, allowed: readonly string[]) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const session = sessions?.get(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    if (!session) throw new VigilError('VIGIL_ERR_AUTH_REQUIRED', 'log in to use the dashboard');
+    if (!allowed.includes(session.principal.role)) {
+      throw new VigilError('VIGIL_ERR_AUTH_FORBIDDEN', `role ${session.principal.role} may not ${request.method} ${request.routeOptions.url} (roles that may: ${allowed.join(', ')})`);
+    }
+    request.session = session;
+    request.principal = session.principal;
+  };
 }
 
 /** The route's roles in its OpenAPI description, and the security it needs. */
@@ -104,7 +126,7 @@ function documentAccess(schema: RouteOptions['schema'], access: Access): Record<
   };
 }
 
-function authCheck(store: AuthStore, failures: FailureCounter, allowed: readonly string[]) {
+function authCheck(store: AuthStore, failures: FailureCounter, allowed: readonly string[], sessions: SessionStore | undefined) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const ip = request.ip;
     const wait = failures.blockedFor(ip);
@@ -113,6 +135,17 @@ function authCheck(store: AuthStore, failures: FailureCounter, allowed: readonly
       throw new VigilError('VIGIL_ERR_API_RATE_LIMITED', `too many failed token or password checks from this address; try again in ${Math.ceil(wait / 1000)} s`);
     }
     const header = request.headers.authorization;
+    // the dashboard's session is taken for reading only (its report links, its live events): a
+    // request that changes something carries a token or Basic credentials, which no other site can send
+    const session = !header && request.method === 'GET' ? sessions?.get(cookieValue(request.headers.cookie, SESSION_COOKIE)) : undefined;
+    if (session) {
+      if (!allowed.includes(session.principal.role)) {
+        throw new VigilError('VIGIL_ERR_AUTH_FORBIDDEN', `role ${session.principal.role} may not ${request.method} ${request.routeOptions.url} (roles that may: ${allowed.join(', ')})`);
+      }
+      request.session = session;
+      request.principal = session.principal;
+      return;
+    }
     // a token is read from the Authorization header only: query strings end up in logs and histories
     if (!header) throw new VigilError('VIGIL_ERR_AUTH_REQUIRED', 'this route needs credentials: Authorization: Bearer <token> (vigil tokens create) or HTTP Basic (vigil users add)');
     const principal = await authenticate(store, header);

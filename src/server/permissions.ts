@@ -9,6 +9,31 @@ const WRITERS: readonly Role[] = ['admin', 'analyst'];
 const ADMIN: readonly Role[] = ['admin'];
 
 /**
+ * The dashboard's pages and forms, by the same rules as the API routes they show: a page of
+ * findings is for whoever may list findings, the triage form for whoever may triage. A page needs a
+ * session (log in at /login), never a token or Basic credentials, so every form is CSRF-checked.
+ */
+export const PAGES = {
+  'GET /login': 'public',
+  'POST /login': 'public',
+  'GET /assets/app.css': 'public',
+  'GET /assets/app.js': 'public',
+  'POST /logout': ALL,
+  'GET /': ALL,
+  'GET /events': ALL,
+  'GET /findings': ALL,
+  'GET /findings/:id': ALL,
+  'POST /findings/:id/triage': WRITERS,
+  'GET /datamap': ALL,
+  'GET /incidents': READERS,
+  'GET /incidents/:id': READERS,
+  'GET /reports': READERS,
+  'GET /settings': ADMIN,
+  'POST /settings/tokens': ADMIN,
+  'POST /settings/tokens/:id/revoke': ADMIN,
+} as const satisfies Record<string, Access>;
+
+/**
  * Every route of `vigil serve`, by `METHOD /path` as fastify registers it, and who may call it.
  * The one place permissions are decided: each route's auth check is derived from its row when the
  * route is registered, and a route without a row refuses to register (src/server/auth.ts).
@@ -41,6 +66,8 @@ export const PERMISSIONS = {
   'GET /api/tokens': ADMIN,
   'POST /api/tokens': ADMIN,
   'DELETE /api/tokens/:id': ADMIN,
+
+  ...PAGES,
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof PERMISSIONS;
@@ -54,4 +81,9 @@ export function accessFor(method: string, url: string): Access | undefined {
 /** The roles that may call a route, for documentation (`public` for none needed). */
 export function describeAccess(a: Access): string {
   return a === 'public' ? 'public: no credentials needed' : `roles: ${a.join(', ')}`;
+}
+
+/** Whether a route is a dashboard page or form (session only) rather than an API route. */
+export function isPageRoute(method: string, url: string): boolean {
+  return Object.hasOwn(PAGES, `${method.toUpperCase()} ${url}`);
 }

@@ -49,7 +49,7 @@ describe('a schema-0003 ledger from the previous release', () => {
     }
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.prepare('select name from kysely_migration order by name').pluck().all()).toEqual(['0001-initial', '0002-advisories', '0003-chain-state', '0004-incidents', '0005-auth']);
+      expect(db.prepare('select name from kysely_migration order by name').pluck().all()).toEqual(['0001-initial', '0002-advisories', '0003-chain-state', '0004-incidents', '0005-auth', '0006-findings-text']);
       // the upgrade adds tables, it rewrites nothing
       expect(db.prepare('select * from findings order by id').all()).toEqual(before.findings);
       expect(db.prepare('select seq, hash from events order by seq').all()).toEqual(before.events);

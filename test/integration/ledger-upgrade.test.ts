@@ -68,7 +68,7 @@ describe('a 0.1.0 SQLite ledger', () => {
       await ledger.close();
     }
     const after = sqliteContents(file);
-    expect(after.migrations).toEqual(['0001-initial', '0002-advisories', '0003-chain-state', '0004-incidents', '0005-auth']);
+    expect(after.migrations).toEqual(['0001-initial', '0002-advisories', '0003-chain-state', '0004-incidents', '0005-auth', '0006-findings-text']);
     expect(after.events.slice(0, OLD_EVENTS)).toEqual(before.events);
     // opened again: nothing more to do
     const again = await openLedger(file);
