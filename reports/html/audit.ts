@@ -16,6 +16,7 @@ import {
   type ControlResult,
   type ControlStatus,
 } from '../audit/model.js';
+import { CONTROL_LABEL, SEVERITY_LABEL, STATUS_LABEL } from '../audit/labels.js';
 
 // ---------- escaping: every interpolated value is text unless it is already Html ----------
 
@@ -83,16 +84,6 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-const SEVERITY_LABEL: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
-const STATUS_LABEL: Record<(typeof FINDING_STATUSES)[number], string> = {
-  open: 'Open',
-  reopened: 'Reopened',
-  triaged: 'Triaged',
-  accepted: 'Accepted',
-  false_positive: 'False positive',
-  fixed: 'Fixed',
-};
-const CONTROL_LABEL: Record<ControlStatus, string> = { met: 'met', partial: 'partial', 'not-met': 'not met', 'no-data': 'no data' };
 const CONTROL_TONE: Record<ControlStatus, Tone> = { met: 'good', partial: 'warn', 'not-met': 'bad', 'no-data': 'none' };
 type Tone = 'good' | 'warn' | 'bad' | 'none' | 'open';
 const OUTCOME_TONE: Record<string, Tone> = { ran: 'good', done: 'good', met: 'good', late: 'warn', waived: 'none', open: 'open', missed: 'bad', failed: 'bad', overdue: 'bad' };

@@ -11,17 +11,8 @@ import { keyFingerprint } from '../audit/key.js';
 import { FINDING_STATUSES, type AuditFindingRow, type AuditReport, type ControlStatus } from '../audit/model.js';
 import { COLOURS, fmtDate, fmtPercent, fmtTime, PdfWriter, SEVERITY_COLOURS, type Cell, type Column } from './document.js';
 import { reserveSignature, signPdf } from './sign.js';
+import { CONTROL_LABEL, SEVERITY_LABEL, STATUS_LABEL } from '../audit/labels.js';
 
-const SEVERITY_LABEL: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
-const STATUS_LABEL: Record<(typeof FINDING_STATUSES)[number], string> = {
-  open: 'Open',
-  reopened: 'Reopened',
-  triaged: 'Triaged',
-  accepted: 'Accepted',
-  false_positive: 'False positive',
-  fixed: 'Fixed',
-};
-const CONTROL_LABEL: Record<ControlStatus, string> = { met: 'met', partial: 'partial', 'not-met': 'not met', 'no-data': 'no data' };
 const CONTROL_COLOUR: Record<ControlStatus, string> = { met: COLOURS.good, partial: COLOURS.warn, 'not-met': COLOURS.bad, 'no-data': COLOURS.none };
 const OUTCOME_COLOUR: Record<string, string> = {
   ran: COLOURS.good,

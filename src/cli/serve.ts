@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { VigilError, describeError } from '../errors.js';
 import type { ScheduleConfig, VigilConfig } from '../config/types.js';
-import type { Logger } from '../util/logger.js';
+import { fieldsFirstLogger, type Logger } from '../util/logger.js';
 import type { RunResult } from '../model/run.js';
 import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger } from './common.js';
 import { redactLedgerUrl } from '../ledger/open.js';
@@ -77,12 +77,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const tls = readTls(flags);
   // one logger for the scheduler and the server: it redacts credentials wherever they would appear
   const log = createServerLogger();
-  const logger: Logger = {
-    debug: (m, d) => log.debug(d ?? {}, m),
-    info: (m, d) => log.info(d ?? {}, m),
-    warn: (m, d) => log.warn(d ?? {}, m),
-    error: (m, d) => log.error(d ?? {}, m),
-  };
+  const logger: Logger = fieldsFirstLogger(log);
   const ledger = await openCommandLedger(flags.ledger, config);
   logger.info(`ledger ${redactLedgerUrl(ledgerLocation(flags.ledger, config))} (${ledger.kind})`);
 

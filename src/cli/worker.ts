@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { VigilError, describeError } from '../errors.js';
 import type { VigilConfig } from '../config/types.js';
-import type { Logger } from '../util/logger.js';
+import { fieldsFirstLogger, type Logger } from '../util/logger.js';
 import { configPath, ledgerLocation, openCommandLedger } from './common.js';
 import { isPostgresUrl } from '../config/defaults.js';
 import { redactLedgerUrl } from '../ledger/open.js';
@@ -40,12 +40,7 @@ async function worker(flags: { config?: string; ledger?: string }): Promise<void
   }
 
   const log = pino({ base: { service: 'vigil-worker', pid: process.pid }, level: process.env.VIGIL_LOG_LEVEL ?? 'info' });
-  const logger: Logger = {
-    debug: (m, d) => log.debug(d ?? {}, m),
-    info: (m, d) => log.info(d ?? {}, m),
-    warn: (m, d) => log.warn(d ?? {}, m),
-    error: (m, d) => log.error(d ?? {}, m),
-  };
+  const logger: Logger = fieldsFirstLogger(log);
   const ledger = await openCommandLedger(flags.ledger, config);
   const notifyMod = config.notify || process.env.SENTRY_DSN ? await import('../notify/after-run.js') : undefined;
   const notifier = notifyMod ? await notifyMod.startNotifier(config, location, logger) : undefined;

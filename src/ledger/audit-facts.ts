@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { ACTIVE_STATUSES, type FindingStatus } from '../model/finding.js';
 import type { Run } from '../model/run.js';
 import { SEVERITIES, severityRank, type Severity } from '../model/severity.js';
 import type { StoreDriver } from './kysely-ledger.js';
 import type { LedgerDatabase } from './schema.js';
+import { toRun } from './run-row.js';
 
 type Db = Kysely<LedgerDatabase>;
 
@@ -249,16 +250,5 @@ export async function auditFacts(db: Db, driver: StoreDriver, period: { from: st
     exceptions,
     activeIds: activeList.map((f) => f.id),
     byId,
-  };
-}
-
-function toRun(r: Selectable<LedgerDatabase['runs']>): Run {
-  return {
-    id: r.id,
-    trigger: r.trigger,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    status: r.status as Run['status'],
-    parts: JSON.parse(r.parts) as Run['parts'],
   };
 }

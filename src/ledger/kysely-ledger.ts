@@ -37,6 +37,7 @@ import { KyselyIncidents, incidentMismatch } from './incident-store.js';
 import { KyselyKevStore } from './kev-store.js';
 import { KyselyAuthStore } from './auth-store.js';
 import { auditFacts, type AuditFacts } from './audit-facts.js';
+import { toRun } from './run-row.js';
 import { applyIncidentEvent, incidentIdOf, type IncidentRecord } from '../incidents/record.js';
 import { recordKey } from './ledger.js';
 import { GENESIS_HASH } from './migrations.js';
@@ -1030,17 +1031,6 @@ function toLedgerFinding(r: Selectable<FindingsTable>): LedgerFinding {
     slaDue: r.sla_due,
     acceptance: acceptanceOf(r),
     lastRunId: r.last_run_id,
-  };
-}
-
-function toRun(r: Selectable<LedgerDatabase['runs']>): Run {
-  return {
-    id: r.id,
-    trigger: r.trigger,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    status: r.status as Run['status'],
-    parts: JSON.parse(r.parts) as Run['parts'],
   };
 }
 

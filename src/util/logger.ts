@@ -24,3 +24,21 @@ export function stderrLogger(stream: NodeJS.WritableStream = process.stderr): Lo
     error: (m, d) => write('error', m, d),
   };
 }
+
+/** pino's call shape (fields first, message second). */
+interface FieldsFirst {
+  debug(fields: object, msg: string): void;
+  info(fields: object, msg: string): void;
+  warn(fields: object, msg: string): void;
+  error(fields: object, msg: string): void;
+}
+
+/** A pino logger as vigil's Logger. */
+export function fieldsFirstLogger(log: FieldsFirst): Logger {
+  return {
+    debug: (m, d) => log.debug(d ?? {}, m),
+    info: (m, d) => log.info(d ?? {}, m),
+    warn: (m, d) => log.warn(d ?? {}, m),
+    error: (m, d) => log.error(d ?? {}, m),
+  };
+}
