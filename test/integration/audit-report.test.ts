@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,6 +192,16 @@ describe('the audit report from a ledger with a known history', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('VIGIL_ERR_REPORT_PERIOD');
     expect(() => reportPeriod('2026-06-05', '2026-06-01', new Date())).toThrow(/the period is empty/);
+  });
+
+  it('a key file that is not an Ed25519 PEM private key is an error naming the file, and writes no report', () => {
+    const other = join(dir, 'bad-key.db');
+    writeFileSync(`${other}.signing-key.pem`, '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n');
+    const out = join(dir, 'bad-key.pdf');
+    const r = vigil(['report', 'audit', '--ledger', other, '-o', out], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/VIGIL_ERR_SIGNING_KEY: .*bad-key\.db\.signing-key\.pem.*not a PEM private key/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a lost key file is an error, not a silent new key', () => {
