@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VigilError } from '../../src/errors.js';
 import type { Finding } from '../../src/model/finding.js';
+import { CYCLONEDX_MEDIA_TYPE } from '../../src/model/run.js';
 import type { Scanner, ScanContext } from '../../src/model/scanner.js';
 import type { Target } from '../../src/model/target.js';
 import type { AdvisorySource } from './audit.js';
@@ -16,6 +17,7 @@ const ID = 'deps';
  * advisories imported into the ledger (`vigil advisories import`).
  * Options: `omit: ['dev']`, `sbomOut: FILE`, `licensePolicy: FILE | false` (default
  * rules/licenses/policy.yaml), `online: true` (also ask OSV's API; off by default).
+ * The CycloneDX SBOM it matched is handed to the run (`ctx.artifact`), which keeps it in the ledger.
  */
 export class DepsScanner implements Scanner {
   readonly id = ID;
@@ -38,9 +40,12 @@ export class DepsScanner implements Scanner {
     ready.catch(() => undefined);
     const sbom = await sbomLoading;
     const [{ audit }, { graphLicenseFindings }, policy] = await ready;
+    // One text for the run's record and for --sbom-out: the SBOM a run kept is byte for byte the file.
+    const sbomText = `${JSON.stringify(sbom.cyclonedx, null, 2)}\n`;
+    ctx.artifact?.({ kind: 'sbom', mediaType: CYCLONEDX_MEDIA_TYPE, content: sbomText });
     const sbomOut = ctx.options.sbomOut;
     if (typeof sbomOut === 'string' && sbomOut) {
-      await writeFile(path.resolve(ctx.baseDir, sbomOut), `${JSON.stringify(sbom.cyclonedx, null, 2)}\n`);
+      await writeFile(path.resolve(ctx.baseDir, sbomOut), sbomText);
     }
     const omit = ctx.options.omit;
     const omitDev = Array.isArray(omit) ? omit.includes('dev') : omit === 'dev';

@@ -3,6 +3,12 @@ import { VigilError, describeError } from '../errors.js';
 import type { ScheduleConfig, VigilConfig } from '../config/types.js';
 import { fieldsFirstLogger, type Logger } from '../util/logger.js';
 import type { RunResult } from '../model/run.js';
+import type { ProgressEvent } from '../runner/runner.js';
+import type { IngestSummary, Ledger } from '../ledger/ledger.js';
+import type { ScanJob } from '../queue/queue.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { StartRun } from '../server/routes/runs.js';
+import { randomUUID } from 'node:crypto';
 import { VERSION, configPath, intOption, ledgerLocation, openCommandLedger } from './common.js';
 import { redactLedgerUrl } from '../ledger/open.js';
 import { join, relative } from 'node:path';
@@ -60,7 +66,72 @@ async function startQueue(flags: ServeFlags, config: VigilConfig, logger: Logger
   const leader = new LeaderLock(location, logger, 2_000);
   await leader.start();
   if (!leader.isLeader) logger.info('scheduler: another instance leads; this one serves the API and takes over if the leader stops');
-  return { queue, leader };
+  // a job a worker took lives through its expiry and its retries (pg-boss's default retry limit, 3)
+  return { queue, leader, jobLifetimeMs: expireInSeconds * 1000 * 4 };
+}
+
+/** A schedule's fire as the scheduler hands it to `execute`: one started through the API carries the run id it was promised. */
+export type ScheduleFire = ScheduleConfig & { runId?: string };
+
+export interface RunStarterDeps {
+  scheduler: Pick<Scheduler, 'isRunning' | 'trigger'>;
+  ledger: Pick<Ledger, 'getRun'>;
+  /** One run of some targets (not a schedule's) in this process, to its end. */
+  runHere: (job: { trigger: string; targets?: readonly string[]; scanners?: readonly string[]; runId: string }) => Promise<unknown>;
+  /** With --queue: runs are queued for `vigil worker`s instead; a job lives this long at most (its expiry and retries). */
+  queue?: { enqueue(job: ScanJob): Promise<'queued' | 'duplicate'>; jobLifetimeMs: number };
+  logger: Logger;
+}
+
+/**
+ * POST /api/runs's hook: a schedule's run goes through the scheduler (so its overlap prevention
+ * holds both ways: a cron tick during it is skipped, a request during a tick's run is 409); a run
+ * of some targets runs here; with --queue either is queued for the workers under a job id that
+ * is also the run's id. `idle()` resolves when the runs started here have ended.
+ */
+export function apiRunStarter(d: RunStarterDeps): StartRun & { idle(): Promise<void> } {
+  const going = new Set<Promise<unknown>>();
+  // with --queue this instance cannot see a worker's run: a schedule's job queued here counts as going until recorded or expired
+  const queuedSchedules = new Map<string, { runId: string; at: number }>();
+  const busy = (name: string, detail: string) => new VigilError('VIGIL_ERR_RUN_IN_PROGRESS', `schedule ${name}: ${detail}; wait for it to finish`);
+  const start: StartRun = async (req) => {
+    const targets = req.targets ?? req.schedule?.targets;
+    const scanners = req.scanners ?? req.schedule?.scanners;
+    if (d.queue) {
+      const name = req.schedule?.name;
+      const prior = name ? queuedSchedules.get(name) : undefined;
+      if (name && prior && Date.now() - prior.at < d.queue.jobLifetimeMs && !(await d.ledger.getRun(prior.runId))) throw busy(name, `run ${prior.runId} is queued or running`);
+      const { scanJobId } = await import('../queue/queue.js');
+      const job: ScanJob = { schedule: name ?? '', trigger: req.trigger, due: new Date().toISOString(), ...(targets ? { targets: [...targets] } : {}), ...(scanners ? { scanners: [...scanners] } : {}) };
+      const runId = scanJobId(job);
+      if ((await d.queue.enqueue(job)) === 'duplicate') throw new VigilError('VIGIL_ERR_RUN_IN_PROGRESS', `the same run was queued a moment ago as ${runId}`);
+      if (name) queuedSchedules.set(name, { runId, at: Date.now() });
+      d.logger.info(`run ${req.trigger} (${name ? `schedule ${name}` : `targets ${targets!.join(', ')}`}) queued for the workers as ${runId}`);
+      return { runId, queued: true };
+    }
+    const runId = randomUUID();
+    let done: Promise<unknown>;
+    if (req.schedule) {
+      if (d.scheduler.isRunning(req.schedule.name)) throw busy(req.schedule.name, 'a run of it is going now');
+      const fire: ScheduleFire = { ...req.schedule, runId };
+      done = d.scheduler.trigger(fire, req.trigger);
+    } else {
+      done = d.runHere({ trigger: req.trigger, runId, ...(targets ? { targets } : {}), ...(scanners ? { scanners } : {}) });
+      done.catch((e: unknown) => d.logger.error(`run ${req.trigger} (${runId}) failed: ${describeError(e)}`));
+    }
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    going.add(settled);
+    void settled.then(() => going.delete(settled));
+    return { runId, queued: false, done };
+  };
+  return Object.assign(start, {
+    idle: async () => {
+      while (going.size) await Promise.all([...going]);
+    },
+  });
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
@@ -114,11 +185,44 @@ async function serve(flags: ServeFlags): Promise<void> {
   // With --queue, the leader among the serve instances queues each scheduled run for `vigil worker`s
   // (a job id per schedule fire, so a run queued twice is one job); without, runs happen here.
   const queued = flags.queue ? await startQueue(flags, config, logger) : undefined;
+  // the workers' runs reach this server's metrics through the ledger
+  const observer = queued ? (await import('../queue/observe-runs.js')).observeRecordedRuns({ ledger, metrics, schedules: config.schedules, logger }) : undefined;
   // runs starting and finishing, for the dashboard's live progress (/events)
   const runEvents = new (await import('node:events')).EventEmitter();
-  const execute = async (s: ScheduleConfig, trigger: string) => {
+  // the run could not run or be recorded: the scheduler (or the API's starter) logs it, the channels hear of it
+  const alerting = async <T>(trigger: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      if (queued) {
+      return await fn();
+    } catch (e) {
+      if (notifier && notifier.events.has('scan.failed')) void notifier.dispatch([failedRunAlert(trigger, describeError(e))]);
+      await notifyMod?.reportFailure(e, { 'vigil.trigger': trigger }).catch(() => undefined);
+      throw e;
+    }
+  };
+  // one run in this process: a schedule's fire, or a run POST /api/runs started
+  const runHere = (job: { trigger: string; targets?: readonly string[] | undefined; scanners?: readonly string[] | undefined; runId?: string }, due?: Date) =>
+    alerting(job.trigger, async () => {
+      const { trigger } = job;
+      const onFinished = (r: RunResult) => metrics.observeRun(r, due ? { due } : {});
+      runEvents.emit('run', { phase: 'started', trigger, at: new Date().toISOString() });
+      // each part's end, for the dashboard's live progress
+      let total: number | undefined;
+      const onProgress = (e: ProgressEvent) => {
+        if (e.type === 'start') total = e.total;
+        if (e.type === 'start' || e.type === 'part-end') {
+          const part = e.type === 'part-end' ? { part: { scanner: e.part.scanner, target: e.part.target, status: e.part.status, findings: e.part.findings } } : {};
+          runEvents.emit('run', { phase: 'progress', trigger, at: new Date().toISOString(), done: e.type === 'part-end' ? e.done : 0, total: total ?? 0, ...part });
+        }
+      };
+      const done = await runScheduled({ config, ledger, logger, signal: stopping.signal, notifier, incidents: incidentCtx, onFinished, onProgress }, job).catch((e: unknown) => {
+        runEvents.emit('run', { phase: 'finished', trigger, at: new Date().toISOString(), status: 'error' });
+        throw e;
+      });
+      runEvents.emit('run', { phase: 'finished', trigger, at: new Date().toISOString(), status: done.run.status, done: done.run.parts.length, total: done.run.parts.length });
+    });
+  const execute = async (s: ScheduleFire, trigger: string) => {
+    if (queued) {
+      await alerting(trigger, async () => {
         if (!queued.leader.isLeader) {
           logger.debug(`run ${trigger}: another instance leads; not queued here`);
           return;
@@ -127,23 +231,12 @@ async function serve(flags: ServeFlags): Promise<void> {
         const job = { schedule: s.name, trigger, due, ...(s.targets ? { targets: s.targets } : {}), ...(s.scanners ? { scanners: s.scanners } : {}) };
         const r = await queued.queue.enqueue(job);
         logger.info(`run ${trigger} (due ${due}) ${r === 'queued' ? 'queued for the workers' : 'was already queued'}`);
-        return;
-      }
-      // a scheduled or catch-up run was due at the cron's latest fire; a start-up run was not due at all
-      const due = trigger.startsWith('start:') ? undefined : previousFire(s.cron, new Date(), s.timezone);
-      const onFinished = (r: RunResult) => metrics.observeRun(r, due ? { due } : {});
-      runEvents.emit('run', { phase: 'started', trigger, at: new Date().toISOString() });
-      const done = await runScheduled({ config, ledger, logger, signal: stopping.signal, notifier, incidents: incidentCtx, onFinished }, { trigger, targets: s.targets, scanners: s.scanners }).catch((e: unknown) => {
-        runEvents.emit('run', { phase: 'finished', trigger, at: new Date().toISOString(), status: 'error' });
-        throw e;
       });
-      runEvents.emit('run', { phase: 'finished', trigger, at: new Date().toISOString(), status: done.run.status });
-    } catch (e) {
-      // the run could not run or be recorded: the scheduler logs it, the channels hear of it
-      if (notifier && notifier.events.has('scan.failed')) void notifier.dispatch([failedRunAlert(trigger, describeError(e))]);
-      await notifyMod?.reportFailure(e, { 'vigil.trigger': trigger }).catch(() => undefined);
-      throw e;
+      return;
     }
+    // a scheduled or catch-up run was due at the cron's latest fire; a start-up run or one asked for through the API was not due at all
+    const due = s.runId || trigger.startsWith('start:') ? undefined : previousFire(s.cron, new Date(), s.timezone);
+    await runHere({ trigger, targets: s.targets, scanners: s.scanners, ...(s.runId ? { runId: s.runId } : {}) }, due);
   };
   // Incidents: opened after each run from the runbooks; open ones checked for steps and clocks near
   // or past due every incidents.escalateEvery. A bad runbook keeps incidents off, not the server.
@@ -173,6 +266,21 @@ async function serve(flags: ServeFlags): Promise<void> {
     logger.error(`schedules not recorded in the ledger: ${describeError(e)}`);
   }
   const scheduler = new Scheduler({ schedules: config.schedules, ledger, execute, logger });
+  const startRun = apiRunStarter({
+    scheduler,
+    ledger,
+    runHere: (job) => runHere(job),
+    ...(queued ? { queue: { enqueue: (job: ScanJob) => queued.queue.enqueue(job), jobLifetimeMs: queued.jobLifetimeMs } } : {}),
+    logger,
+  });
+  // results CI submits (POST /api/runs/import) open incidents and raise alerts as a scan's would
+  const afterImport = async (result: RunResult, summary: IngestSummary, ingestedAt: Date) => {
+    if (incidentsMod && incidentCtx) {
+      incidentCtx.kev = await ledger.kev.ids().catch(() => incidentCtx!.kev);
+      await incidentsMod.openIncidentsAfterRun(ledger, { result, summary, ingestedAt: ingestedAt.toISOString(), scheduled: false }, incidentCtx, { logger, listener: notifier });
+    }
+    if (notifyMod && notifier) await notifyMod.notifyAfterRun(notifier, { ledger, result, summary, ingestedAt: ingestedAt.toISOString(), config, logger });
+  };
   let app: ReturnType<typeof buildServer>;
   try {
     app = buildServer({
@@ -184,6 +292,8 @@ async function serve(flags: ServeFlags): Promise<void> {
       logger: log,
       metrics,
       runEvents,
+      startRun,
+      afterImport,
       ...(tls ? { tls } : {}),
     });
   } catch (e) {
@@ -260,6 +370,8 @@ async function serve(flags: ServeFlags): Promise<void> {
       await Promise.all(demo.map((d) => d.close()));
       stopping.abort(new Error(`${sig}: the server is stopping`));
       await scheduler.stop();
+      await startRun.idle();
+      observer?.stop();
       await queued?.leader.stop();
       await queued?.queue.stop(0).catch(() => undefined);
       if (outboxTimer) clearInterval(outboxTimer);

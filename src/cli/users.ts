@@ -10,9 +10,9 @@ const common = (c: Command) =>
     .option('-c, --config <file>', 'config file (for its ledger; default ./vigil.yaml when present)')
     .option('--actor <name>', 'who is doing this, for the event log (default: $VIGIL_ACTOR or the OS user)');
 
-/** `vigil users add|list` — people who may use `vigil serve`'s API; a password is shown once. */
+/** `vigil users add|list|disable` — people who may use `vigil serve`'s API; a password is shown once. */
 export function registerUsers(program: Command): void {
-  const users = program.command('users').summary('users of vigil serve: add one (its password is shown once), list them');
+  const users = program.command('users').summary('users of vigil serve: add one (its password is shown once), list, disable');
   common(
     users
       .command('add')
@@ -30,6 +30,20 @@ export function registerUsers(program: Command): void {
       const { user, password } = await ledger.auth.addUser(name, role, { actor: flags.actor ?? currentActor() });
       process.stderr.write(`vigil: user ${user.name} (id ${user.id}, role ${user.role}) added; the password below is shown once\n`);
       emit(`${password}\n`);
+    } finally {
+      await ledger.close();
+    }
+  });
+  common(
+    users
+      .command('disable')
+      .description('Disable a user: their password is refused and their dashboard sessions end at once. Recorded as a user.disabled event with its actor.')
+      .argument('<name>', 'the user\'s name'),
+  ).action(async (name: string, flags: Common) => {
+    const ledger = await openCommandLedger(flags.ledger, await maybeConfig(flags.config));
+    try {
+      const { user, changed } = await ledger.auth.disableUser(name, { actor: flags.actor ?? currentActor() });
+      process.stderr.write(`vigil: user ${user.name} (id ${user.id}) ${changed ? 'disabled; their sessions are ended' : `was already disabled (${user.disabledAt})`}\n`);
     } finally {
       await ledger.close();
     }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { VigilError } from '../errors.js';
 import { TOKEN_PATTERN, dummyPasswordCheck, hashPassword, newApiToken, newPassword, tokenHash, verifyPassword } from './credentials.js';
@@ -51,6 +52,8 @@ export interface AuthStore {
   /** Add a user with a random password, returned once (only its scrypt hash is stored). */
   addUser(name: string, role: string, opts: { actor: string | null; now?: Date }): Promise<{ user: UserInfo; password: string }>;
   listUsers(): Promise<UserInfo[]>;
+  /** Disable a user: their password and their dashboard sessions stop working at once (a user.disabled event). Disabling one already disabled changes nothing. */
+  disableUser(name: string, opts: { actor: string | null; now?: Date }): Promise<{ user: UserInfo; changed: boolean }>;
   /** Check a user's password (constant time; an unknown name costs the same as a wrong password). */
   checkPassword(name: string, password: string): Promise<PasswordCheck>;
   /** Create a token, returned once (only its SHA-256 is stored). `expires`: an ISO date (the end of that day, UTC) or time. */
@@ -61,7 +64,16 @@ export interface AuthStore {
   revokeToken(id: number, opts: { actor: string | null; now?: Date }): Promise<{ token: ApiTokenInfo; changed: boolean }>;
   /** Who a presented token is, or why it is refused. */
   resolveToken(secret: string, opts?: { now?: Date }): Promise<TokenCheck>;
+  /** A new dashboard session for a user; the id (for the cookie) is returned once, only its SHA-256 is stored. */
+  createSession(userId: number, opts: { ttlMs: number; now?: Date }): Promise<{ id: string; csrf: string; expiresAt: string }>;
+  /** The live session an id names, with its user as the ledger holds them now: a disabled or removed user has none. */
+  session(id: string, opts?: { now?: Date }): Promise<{ principal: Principal; csrf: string; expiresAt: string } | undefined>;
+  /** End a session (logging out); an unknown id changes nothing. */
+  endSession(id: string): Promise<void>;
 }
+
+/** Sessions one user keeps at most: a new login past it ends their oldest. */
+const SESSIONS_PER_USER = 20;
 
 /** Names of users and tokens: they become the actor of events and appear in logs. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
@@ -100,6 +112,19 @@ export class KyselyAuthStore implements AuthStore {
   async listUsers(): Promise<UserInfo[]> {
     const rows = await this.db.selectFrom('users').selectAll().orderBy('id').execute();
     return rows.map(userInfo);
+  }
+
+  async disableUser(name: string, opts: { actor: string | null; now?: Date }): Promise<{ user: UserInfo; changed: boolean }> {
+    const now = (opts.now ?? new Date()).toISOString();
+    return this.write(async (trx) => {
+      const row = NAME.test(name) ? await trx.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst() : undefined;
+      if (!row) throw new VigilError('VIGIL_ERR_USER_NOT_FOUND', `no user named "${name}"`);
+      if (row.disabled_at) return { user: userInfo(row), changed: false };
+      await trx.updateTable('users').set({ disabled_at: now }).where('id', '=', row.id).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', Number(row.id)).execute();
+      await this.append(trx, [{ type: 'user.disabled', runId: null, findingId: null, actor: opts.actor, data: { id: Number(row.id), name: row.name } }], now);
+      return { user: userInfo({ ...row, disabled_at: now }), changed: true };
+    });
   }
 
   async checkPassword(name: string, password: string): Promise<PasswordCheck> {
@@ -151,6 +176,37 @@ export class KyselyAuthStore implements AuthStore {
       await this.append(trx, [{ type: 'token.revoked', runId: null, findingId: null, actor: opts.actor, data: { id, name: row.name } }], now);
       return { token: tokenInfo({ ...row, revoked_at: now }), changed: true };
     });
+  }
+
+  async createSession(userId: number, opts: { ttlMs: number; now?: Date }): Promise<{ id: string; csrf: string; expiresAt: string }> {
+    const now = opts.now ?? new Date();
+    const id = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + opts.ttlMs).toISOString();
+    await this.write(async (trx) => {
+      await trx.deleteFrom('sessions').where('expires_at', '<=', now.toISOString()).execute();
+      const kept = await trx.selectFrom('sessions').select('id_hash').where('user_id', '=', userId).orderBy('created_at', 'desc').offset(SESSIONS_PER_USER - 1).limit(1000).execute();
+      if (kept.length) await trx.deleteFrom('sessions').where('id_hash', 'in', kept.map((k) => k.id_hash)).execute();
+      await trx.insertInto('sessions').values({ id_hash: tokenHash(id), user_id: userId, csrf, created_at: now.toISOString(), expires_at: expiresAt }).execute();
+    });
+    return { id, csrf, expiresAt };
+  }
+
+  async session(id: string, opts: { now?: Date } = {}): Promise<{ principal: Principal; csrf: string; expiresAt: string } | undefined> {
+    if (!id || id.length > 200) return undefined;
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['sessions.csrf', 'sessions.expires_at', 'users.id', 'users.name', 'users.role', 'users.disabled_at'])
+      .where('sessions.id_hash', '=', tokenHash(id))
+      .executeTakeFirst();
+    if (!row || row.disabled_at || row.expires_at <= (opts.now ?? new Date()).toISOString()) return undefined;
+    return { principal: { kind: 'user', id: Number(row.id), name: row.name, role: checkRole(row.role) }, csrf: row.csrf, expiresAt: row.expires_at };
+  }
+
+  async endSession(id: string): Promise<void> {
+    if (!id || id.length > 200) return;
+    await this.db.deleteFrom('sessions').where('id_hash', '=', tokenHash(id)).execute();
   }
 
   async resolveToken(secret: string, opts: { now?: Date } = {}): Promise<TokenCheck> {

@@ -38,6 +38,8 @@ import { KyselyKevStore } from './kev-store.js';
 import { KyselyAuthStore } from './auth-store.js';
 import { auditFacts, type AuditFacts } from './audit-facts.js';
 import { toRun } from './run-row.js';
+import { KyselyRunArtifacts, PiecewiseGzip, artifactDigests, insertRunArtifacts, prepareRunArtifacts, preparedResults, resultMembers } from './run-artifacts.js';
+import { overviewFacts, type OverviewFacts } from './overview.js';
 import { applyIncidentEvent, incidentIdOf, type IncidentRecord } from '../incidents/record.js';
 import { recordKey } from './ledger.js';
 import { GENESIS_HASH } from './migrations.js';
@@ -105,6 +107,7 @@ export class KyselyLedger implements Ledger {
   readonly incidents: KyselyIncidents;
   readonly kev: KyselyKevStore;
   readonly auth: KyselyAuthStore;
+  readonly artifacts: KyselyRunArtifacts;
 
   constructor(
     private readonly db: Db,
@@ -121,6 +124,7 @@ export class KyselyLedger implements Ledger {
     );
     this.kev = new KyselyKevStore(db, (fn) => driver.writeTransaction(db, fn), (trx, events, at) => this.appendEvents(trx, events, at));
     this.auth = new KyselyAuthStore(db, (fn) => driver.writeTransaction(db, fn), (trx, events, at) => this.appendEvents(trx, events, at));
+    this.artifacts = new KyselyRunArtifacts(db);
   }
 
   async appendRecord(type: string, data: Record<string, unknown>, opts: { actor?: string | null; now?: Date } = {}): Promise<{ seq: number; hash: string; at: string }> {
@@ -190,6 +194,10 @@ export class KyselyLedger implements Ledger {
     }
     const complete = run.status === 'complete';
     const completedParts = new Set(run.parts.filter((p) => p.status === 'complete').map((p) => partKey(p.scanner, p.target)));
+    // Kept with the run (run-artifacts.ts): the parts' files, compressed from now on, off this thread;
+    // and the findings as stored, each line written as its record is known, compressed as it goes.
+    const partFiles = prepareRunArtifacts(result.artifacts);
+    const results = new PiecewiseGzip();
 
     await this.driver.writeTransaction(this.db, async (trx) => {
       const events: PendingEvent[] = [];
@@ -255,6 +263,7 @@ export class KyselyLedger implements Ledger {
               slaDue: due,
               acceptance: null,
             });
+            if (results.writeObjectWith(values[14] as string, resultMembers({ id, status: 'open', firstSeen: now, slaDue: due }))) await results.flush();
           }
           summary.new += chunk.length;
           if (events.length >= CHUNK) {
@@ -355,6 +364,7 @@ export class KyselyLedger implements Ledger {
             acceptance: acceptanceOf(row),
             ...(status === 'reopened' && row.status === 'fixed' ? { reopenedNow: true } : {}),
           });
+          if (results.writeObjectWith(data, resultMembers({ id: row.id, status, firstSeen: row.first_seen, slaDue: due }))) await results.flush();
         }
 
         for (const id of touched) seenUnchanged.push(id);
@@ -392,6 +402,9 @@ export class KyselyLedger implements Ledger {
         }
       }
 
+      const artifacts = [preparedResults(await results.end()), ...(await Promise.all(partFiles))];
+      await insertRunArtifacts(trx, run.id, artifacts, now);
+
       const counts = {
         new: summary.new,
         reopened: summary.reopened,
@@ -414,6 +427,8 @@ export class KyselyLedger implements Ledger {
           counts,
           // Findings seen again unchanged get no event of their own; their last_seen moves with this one.
           seen: idRanges(seenUnchanged),
+          // what a report of this run is made from: `ledger.artifacts` checks the files against this
+          artifacts: artifactDigests(artifacts),
         },
       });
       summary.events += events.length;
@@ -490,6 +505,10 @@ export class KyselyLedger implements Ledger {
       page.total = Number(r?.n ?? 0);
     }
     return page;
+  }
+
+  overview(now: Date, days: number): Promise<OverviewFacts> {
+    return overviewFacts(this.db, now, days);
   }
 
   async findingCounts(q: { lastRunId?: string } = {}): Promise<FindingCount[]> {

@@ -7,6 +7,8 @@ import type { IncidentLedger } from './incident-store.js';
 import type { KevStore } from './kev-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { AuditFacts } from './audit-facts.js';
+import type { RunArtifactStore } from './run-artifacts.js';
+import type { OverviewFacts } from './overview.js';
 
 /** What one ingest changed. */
 export interface IngestSummary {
@@ -120,6 +122,8 @@ export interface Ledger {
   readonly kev: KevStore;
   /** Users and API tokens of `vigil serve`: created, added and revoked as events of the chain. */
   readonly auth: AuthStore;
+  /** Files kept with each run: its findings as reported, the SBOMs its deps parts matched (written by `ingest`). */
+  readonly artifacts: RunArtifactStore;
   /**
    * Chain one event that is not about a finding, an incident or a run (a schedule change, the
    * report signing key, a report made). Returns its seq and hash.
@@ -138,6 +142,8 @@ export interface Ledger {
   listFindings(q?: FindingQuery): Promise<FindingPage>;
   /** Findings counted by severity and status (only those last seen by `lastRunId`, when given). */
   findingCounts(q?: { lastRunId?: string }): Promise<FindingCount[]>;
+  /** The dashboard overview's SLA breaches and open-findings trend over the last `days` days, in one scan (src/ledger/overview.ts). */
+  overview(now: Date, days: number): Promise<OverviewFacts>;
   getFinding(id: number): Promise<LedgerFinding | undefined>;
   findingEvents(id: number): Promise<LedgerEvent[]>;
   triage(id: number, change: TriageChange, opts?: { now?: Date }): Promise<LedgerFinding>;

@@ -226,6 +226,47 @@ export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REW
         }
       },
     },
+    // Files kept with each run (src/ledger/run-artifacts.ts): its findings as reported, the SBOMs its
+    // deps parts matched; gzip-compressed, their digests in the run's run.finished event. A run
+    // recorded before this has none. "if not exists", like 0004.
+    '0007-run-artifacts': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('run_artifacts')
+          .ifNotExists()
+          .addColumn('run_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          // the part's target; '' for what belongs to the whole run
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('media_type', 'text', (c) => c.notNull())
+          // of the stored (compressed) content, as the run's run.finished event records it
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('size', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
+          .addColumn('content', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('run_artifacts_pk', ['run_id', 'kind', 'target'])
+          .execute();
+      },
+    },
+    // Dashboard sessions (src/server/sessions.ts), shared by every `vigil serve` on the ledger and
+    // kept across restarts: only the SHA-256 of a session id is stored. Not chained: a session is
+    // not a change to what the ledger records. "if not exists", like 0004.
+    '0008-sessions': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('sessions')
+          .ifNotExists()
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('csrf', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_user').ifNotExists().on('sessions').columns(['user_id', 'created_at']).execute();
+        await db.schema.createIndex('sessions_expires').ifNotExists().on('sessions').columns(['expires_at']).execute();
+      },
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import { isPostgresUrl } from '../config/defaults.js';
 import { VigilError } from '../errors.js';
 import { redactUrlCredentials } from '../util/redact.js';
@@ -56,7 +57,7 @@ async function openSqlite(file: string, sla: SlaDays): Promise<Ledger> {
   } catch (e) {
     throw new VigilError('VIGIL_ERR_LEDGER_UNAVAILABLE', `cannot open SQLite ledger: ${(e as Error).message}`, { file: path }, { cause: e });
   }
-  const db = new Kysely<LedgerDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<LedgerDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const insert = sqliteBulkInsert(database);
   const driver: StoreDriver = {
     kind: 'sqlite',
@@ -157,4 +158,31 @@ async function migrate(db: Kysely<LedgerDatabase>, dialect: Dialect, where: stri
     if (error instanceof VigilError) throw error;
     throw new VigilError('VIGIL_ERR_LEDGER_UNAVAILABLE', `cannot migrate ledger ${where}: ${(error as Error).message}`, {}, { cause: error });
   }
+}
+
+/** Statements kept prepared, by their SQL text (most recently used last). */
+const STATEMENT_CACHE = 256;
+
+/**
+ * The database as kysely sees it, with each SQL text prepared once: kysely's SQLite driver prepares
+ * every query it runs, which costs about as much as running a short one (an API page's queries are
+ * the same few texts with different parameters). A statement still busy with an iteration is not
+ * handed out again; a new one is prepared beside it.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (stmt && !stmt.busy) {
+        cache.delete(text);
+      } else {
+        stmt = database.prepare(text);
+        if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
 }

@@ -135,6 +135,36 @@ export interface ApiTokensTable {
   last_used_at: string | null;
 }
 
+/**
+ * A file kept with a run (migration 0007, src/ledger/run-artifacts.ts): the run's findings as it
+ * reported them (`results`), the CycloneDX SBOM a deps part matched (`sbom`). One per run, kind and
+ * target (`''` for the whole run).
+ */
+export interface RunArtifactsTable {
+  run_id: string;
+  kind: string;
+  target: string;
+  /** The file's name when saved. */
+  name: string;
+  media_type: string;
+  /** SHA-256 (hex) of `content` as stored (compressed); the run's run.finished event records it. */
+  sha256: string;
+  /** Bytes of the content as served (PostgreSQL bigint: read as text). */
+  size: number | string;
+  /** The content, gzip-compressed (one or more gzip members). */
+  content: Buffer;
+  created_at: string;
+}
+
+/** A dashboard session: the SHA-256 of its id (the cookie's value), its user and its CSRF token. */
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface LedgerDatabase {
   runs: RunsTable;
   findings: FindingsTable;
@@ -146,4 +176,6 @@ export interface LedgerDatabase {
   kev_entries: KevEntriesTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  run_artifacts: RunArtifactsTable;
 }

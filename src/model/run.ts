@@ -43,12 +43,38 @@ export interface Run {
 /** A finding together with the name of the target it was found on. */
 export type TargetedFinding = Finding & { target: string };
 
+/** What kind of file a part keeps with the run. */
+export const PART_ARTIFACT_KINDS = ['sbom'] as const;
+export type PartArtifactKind = (typeof PART_ARTIFACT_KINDS)[number];
+
+/** The media type of a CycloneDX JSON document (the deps scanner's SBOM). */
+export const CYCLONEDX_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
+
+/**
+ * A file a scanner made while scanning a target and hands over to be kept with the run (the
+ * CycloneDX SBOM a deps part matched): the ledger stores it beside the run's findings.
+ */
+export interface PartArtifact {
+  kind: PartArtifactKind;
+  mediaType: string;
+  /** The file's text, exactly as a user would save it (what `--sbom-out` writes). */
+  content: string;
+}
+
+/** A part's artifact, named by the part that made it. */
+export interface RunArtifact extends PartArtifact {
+  scanner: string;
+  target: string;
+}
+
 /** A finished run together with the findings it produced. */
 export interface RunResult {
   run: Run;
   findings: TargetedFinding[];
   /** The thrown values of failed parts, by `scanner\u0000target`, for callers that map them to exit codes. */
   errors: Map<string, unknown>;
+  /** Files the parts made beside their findings (one per part and kind at most), in plan order. */
+  artifacts?: RunArtifact[];
 }
 
 /** `complete` when every part completed, `failed` when none did, `partial` otherwise. */

@@ -1,5 +1,5 @@
 import type { Finding } from './finding.js';
-import type { PartReport } from './run.js';
+import type { PartArtifact, PartReport } from './run.js';
 import type { Target } from './target.js';
 import type { Logger } from '../util/logger.js';
 
@@ -34,6 +34,8 @@ export interface ScanContext {
   note?(message: string): void;
   /** The scanner's summary of the target, kept with this part of the run (the last one given wins). */
   report?(report: PartReport): void;
+  /** A file to keep with this part of the run (the deps scanner's SBOM); the last one of each kind wins. */
+  artifact?(artifact: PartArtifact): void;
   /** The folder relative paths in options and targets are resolved against (the config's folder). */
   readonly baseDir: string;
   readonly options: ScanOptions;

@@ -5,6 +5,7 @@ import type { RunResult } from '../model/run.js';
 import type { Logger } from '../util/logger.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { IncidentContext } from '../incidents/engine.js';
+import type { ProgressEvent } from '../runner/runner.js';
 
 /** What an unattended run needs besides its plan: the same for `vigil serve` and `vigil worker`. */
 export interface RunDeps {
@@ -17,6 +18,8 @@ export interface RunDeps {
   incidents?: IncidentContext | undefined;
   /** Told of each run once it is recorded (the server's metrics: scan durations, scheduler lag). */
   onFinished?: ((result: RunResult) => void) | undefined;
+  /** Told as the run plans its parts and as each ends (the dashboard's live progress). */
+  onProgress?: ((e: ProgressEvent) => void) | undefined;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function runScheduled(
     logger,
     advisories: ledger.advisories,
     priorFindings: priorFindingsFrom(ledger),
+    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
   });
   const ingestedAt = new Date();
   const summary = await ledger.ingest(result, { now: ingestedAt });

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { VigilError, describeError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
-import type { PartReport } from '../model/run.js';
+import type { PartArtifact, PartReport } from '../model/run.js';
 import type { AdvisoryLookup, PriorFindings, ScanOptions } from '../model/scanner.js';
 import type { Target } from '../model/target.js';
 import type { Logger } from '../util/logger.js';
@@ -19,6 +19,7 @@ export interface PartSink {
   progress(note: string): void;
   note(message: string): void;
   report(r: PartReport): void;
+  artifact(a: PartArtifact): void;
 }
 
 export interface IsolatedPart {
@@ -142,6 +143,9 @@ export class PartThread {
             break;
           case 'report':
             part.sink.report(m.report);
+            break;
+          case 'artifact':
+            part.sink.artifact(m.artifact);
             break;
           case 'log':
             part.logger[m.level](m.msg, m.data);

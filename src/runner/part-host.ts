@@ -5,7 +5,7 @@
  * advisory store is asked through the runner, never opened here.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { PartReport } from '../model/run.js';
+import type { PartArtifact, PartReport } from '../model/run.js';
 import type { AdvisoryLookup, PriorFindings, ScanContext, Scanner } from '../model/scanner.js';
 import type { Logger } from '../util/logger.js';
 import { JournalWriter, cloneableData, fromWire, toWire, type FromWorker, type LogLevel, type PartWorkerData, type ToWorker } from './wire.js';
@@ -98,6 +98,7 @@ async function runPart(m: RunMessage, running: Running, createScanner: (id: stri
       progress: (note: string) => post({ type: 'progress', id, note }),
       note: (message: string) => post({ type: 'note', id, message }),
       report: (report: PartReport) => post({ type: 'report', id, report }),
+      artifact: (artifact: PartArtifact) => post({ type: 'artifact', id, artifact: { kind: artifact.kind, mediaType: artifact.mediaType, content: artifact.content } }),
     };
     for await (const f of scanner.run(m.target, ctx)) journal.write(f);
   } catch (e) {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { VigilError, describeError } from '../errors.js';
 import { uniqueFingerprints } from '../model/fingerprint.js';
 import { sortFindings } from '../model/create.js';
-import type { PartReport, PartStatus, Run, RunPart, RunResult, TargetedFinding } from '../model/run.js';
-import { runStatusOf } from '../model/run.js';
+import type { PartArtifact, PartReport, PartStatus, Run, RunArtifact, RunPart, RunResult, TargetedFinding } from '../model/run.js';
+import { PART_ARTIFACT_KINDS, runStatusOf } from '../model/run.js';
 import type { AdvisoryLookup, PriorFindings, ScanContext, Scanner, ScanOptions } from '../model/scanner.js';
 import type { Target } from '../model/target.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -67,6 +67,7 @@ export async function runScan(plan: readonly PlanItem[], opts: RunnerOptions): P
   const startedAt = now().toISOString();
   const parts: RunPart[] = new Array(plan.length);
   const found: TargetedFinding[][] = new Array(plan.length);
+  const made: RunArtifact[][] = new Array(plan.length);
   const errors = new Map<string, unknown>();
   if (!opts.partWorker && !opts.createScanner) throw new VigilError('VIGIL_ERR_INTERNAL', 'runScan needs partWorker or createScanner');
   opts.onProgress?.({ type: 'start', total: plan.length });
@@ -84,6 +85,7 @@ export async function runScan(plan: readonly PlanItem[], opts: RunnerOptions): P
       const r = await runPart(item, opts, { timeoutMs, graceMs, logger, now, threads });
       parts[i] = r.part;
       found[i] = r.findings;
+      made[i] = r.artifacts.map((a) => ({ ...a, scanner: item.scanner, target: item.target.name }));
       if (r.error !== undefined) errors.set(`${item.scanner}\u0000${item.target.name}`, r.error);
       done++;
       opts.onProgress?.({ type: 'part-end', part: r.part, done, total: plan.length });
@@ -104,7 +106,8 @@ export async function runScan(plan: readonly PlanItem[], opts: RunnerOptions): P
     parts,
   };
   const findings = sortFindings(found.flat());
-  return { run, findings, errors };
+  const artifacts = made.flat();
+  return artifacts.length ? { run, findings, errors, artifacts } : { run, findings, errors };
 }
 
 interface PartEnv {
@@ -115,7 +118,11 @@ interface PartEnv {
   threads: PartThreads | undefined;
 }
 
-async function runPart(item: PlanItem, opts: RunnerOptions, env: PartEnv): Promise<{ part: RunPart; findings: TargetedFinding[]; error?: unknown }> {
+async function runPart(
+  item: PlanItem,
+  opts: RunnerOptions,
+  env: PartEnv,
+): Promise<{ part: RunPart; findings: TargetedFinding[]; artifacts: PartArtifact[]; error?: unknown }> {
   const { timeoutMs, logger, now } = env;
   const startedAt = now().toISOString();
   const ac = new AbortController();
@@ -131,6 +138,7 @@ async function runPart(item: PlanItem, opts: RunnerOptions, env: PartEnv): Promi
   const findings: TargetedFinding[] = [];
   const notes: string[] = [];
   let partReport: PartReport | undefined;
+  const artifacts = new Map<PartArtifact['kind'], PartArtifact>();
   let status: PartStatus = 'complete';
   let error: unknown;
   const sink: PartSink = {
@@ -151,6 +159,10 @@ async function runPart(item: PlanItem, opts: RunnerOptions, env: PartEnv): Promi
     },
     report: (r) => {
       partReport = r;
+    },
+    artifact: (a) => {
+      if (typeof a?.content === 'string' && typeof a.mediaType === 'string' && PART_ARTIFACT_KINDS.includes(a.kind)) artifacts.set(a.kind, a);
+      else logger.warn(`${item.scanner} on ${item.target.name} gave an artifact that is not a known kind with text content; it was not kept`);
     },
   };
   opts.onProgress?.({ type: 'part-start', scanner: item.scanner, target: item.target.name });
@@ -198,7 +210,9 @@ async function runPart(item: PlanItem, opts: RunnerOptions, env: PartEnv): Promi
     startedAt,
     finishedAt: now().toISOString(),
   };
-  return error === undefined ? { part, findings: unique } : { part, findings: unique, error };
+  // Like its findings, what a failed part made before it failed is kept (the SBOM a deps part read).
+  const kept = [...artifacts.values()];
+  return error === undefined ? { part, findings: unique, artifacts: kept } : { part, findings: unique, artifacts: kept, error };
 }
 
 /** A part on this thread: ended at its timeout only when it gives the event loop back. */
@@ -228,6 +242,7 @@ async function runInProcess(
     progress: sink.progress,
     note: sink.note,
     report: sink.report,
+    artifact: sink.artifact,
   };
   const it = scanner.run(item.target, ctx)[Symbol.asyncIterator]();
   try {

@@ -5,7 +5,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { ERROR_CODES, VigilError, type ErrorCode } from '../errors.js';
 import type { Finding } from '../model/finding.js';
-import type { PartReport } from '../model/run.js';
+import type { PartArtifact, PartReport } from '../model/run.js';
 import type { Target } from '../model/target.js';
 
 /** A thrown value as it crosses threads: a VigilError keeps its code and position, any Error its name and stack. */
@@ -60,6 +60,8 @@ export type FromWorker =
   | { type: 'progress'; id: number; note: string }
   | { type: 'note'; id: number; message: string }
   | { type: 'report'; id: number; report: PartReport }
+  /** A file the scanner keeps with the run (its text crosses as a string: no copy of a parsed object). */
+  | { type: 'artifact'; id: number; artifact: PartArtifact }
   | { type: 'log'; id: number; level: LogLevel; msg: string; data?: Record<string, unknown> }
   | { type: 'advisories'; id: number; request: number; keys: { ecosystem: string; name: string }[] }
   | { type: 'prior'; id: number; request: number; query: { scanner: string; target: string } }

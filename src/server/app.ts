@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -9,14 +9,17 @@ import { VigilError } from '../errors.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { DEFAULT_FAILURE_LIMIT, installAuth, type FailureLimit } from './auth.js';
 import { dashboardRoutes } from './dashboard/routes.js';
-import { installErrorHandling } from './error-reply.js';
+import { errorBody, installErrorHandling } from './error-reply.js';
 import { requestIdOf } from './log.js';
 import { installMetrics, type ServerMetrics } from './metrics.js';
 import { findingsRoutes } from './routes/findings.js';
 import { incidentsRoutes } from './routes/incidents.js';
 import { metaRoutes } from './routes/meta.js';
 import { reportsRoutes } from './routes/reports.js';
-import { runsRoutes } from './routes/runs.js';
+import { runsRoutes, type StartRun } from './routes/runs.js';
+import { runArtifactsRoutes } from './routes/run-artifacts.js';
+import { importsRoutes, type ImportDeps } from './routes/imports.js';
+import { adminRoutes } from './routes/admin.js';
 import { tokensRoutes } from './routes/tokens.js';
 import { SessionStore } from './sessions.js';
 import { installValidation } from './validation.js';
@@ -41,11 +44,17 @@ export interface ServerDeps {
   metrics?: ServerMetrics;
   /** Scheduled runs starting and finishing ('run' events, see RunEvent), streamed to the dashboard at /events. */
   runEvents?: EventEmitter;
+  /** Start a run now, the way scheduled runs go (`vigil serve` provides it); without it `POST /api/runs` answers 503. */
+  startRun?: StartRun;
+  /** After a `POST /api/runs/import` is recorded: incidents and alerts, as after a scan (`vigil serve` provides it). */
+  afterImport?: ImportDeps['afterImport'];
 }
 
 export interface ServerLimits {
   /** Largest request body accepted (default 1 MiB); a larger one is 413. */
   bodyBytes: number;
+  /** Largest results document `POST /api/runs/import` accepts (default 32 MiB); a larger one is 413. */
+  importBytes: number;
   /** Requests one address may make per minute (default 600); more are 429. */
   requestsPerMinute: number;
   /** Failed token or password checks one address may make per window (default 20 per 10 minutes); then 429 until the window ends. */
@@ -69,7 +78,7 @@ const TLS_PROFILE = {
   ].join(':'),
 };
 
-const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 1024 * 1024, requestsPerMinute: 600, authFailures: DEFAULT_FAILURE_LIMIT };
+const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 1024 * 1024, importBytes: 32 * 1024 * 1024, requestsPerMinute: 600, authFailures: DEFAULT_FAILURE_LIMIT };
 
 /**
  * The HTTP server: the REST API (one plugin per area), /healthz, /readyz, /metrics and the OpenAPI
@@ -89,6 +98,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // every log line of a request carries its id; a caller's x-request-id is kept only when safe to repeat
     requestIdHeader: false as const,
     genReqId: requestIdOf,
+    // the router's own refusals (a malformed %-escape, a path parameter over 100 characters) are answered like every other error
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const body = errorBody(error);
+      void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
+    },
     ajv: { customOptions: { removeAdditional: false as const } },
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
   };
@@ -138,7 +152,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     errorResponseBuilder: (_req, ctx) => new VigilError('VIGIL_ERR_API_RATE_LIMITED', `more than ${ctx.max} requests a minute from this address; try again in ${ctx.after}`),
   });
   // each route's check runs at preParsing: after the rate limit's onRequest, before the body is read
-  const sessions = new SessionStore();
+  const sessions = new SessionStore(deps.ledger.auth);
   const failures = installAuth(app, deps.ledger.auth, limits.authFailures, sessions);
   void app.register(swagger, {
     openapi: {
@@ -158,7 +172,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   void app.register(metaRoutes({ ledger: deps.ledger, version: deps.version, schedules: deps.schedules, metrics }));
-  void app.register(runsRoutes(deps.ledger));
+  void app.register(
+    runsRoutes({ ledger: deps.ledger, schedules: deps.schedules, ...(deps.config ? { config: deps.config } : {}), ...(deps.startRun ? { startRun: deps.startRun } : {}) }),
+  );
+  void app.register(
+    importsRoutes({ ledger: deps.ledger, bodyBytes: limits.importBytes, ...(deps.config ? { config: deps.config } : {}), ...(deps.afterImport ? { afterImport: deps.afterImport } : {}) }),
+  );
+  void app.register(adminRoutes({ ledger: deps.ledger, schedules: deps.schedules, ...(deps.config ? { config: deps.config } : {}) }));
+  void app.register(runArtifactsRoutes({ ledger: deps.ledger, version: deps.version, ...(deps.config ? { config: deps.config } : {}) }));
   void app.register(findingsRoutes(deps.ledger));
   void app.register(incidentsRoutes(deps.ledger));
   void app.register(tokensRoutes(deps.ledger.auth));

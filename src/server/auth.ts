@@ -107,7 +107,7 @@ export function installAuth(app: FastifyInstance, store: AuthStore, limit: Failu
  */
 function sessionCheck(sessions: SessionStore | undefined, allowed: readonly string[]) {
   return async (request: FastifyRequest): Promise<void> => {
-    const session = sessions?.get(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    const session = await sessions?.get(cookieValue(request.headers.cookie, SESSION_COOKIE));
     if (!session) throw new VigilError('VIGIL_ERR_AUTH_REQUIRED', 'log in to use the dashboard');
     if (!allowed.includes(session.principal.role)) {
       throw new VigilError('VIGIL_ERR_AUTH_FORBIDDEN', `role ${session.principal.role} may not ${request.method} ${request.routeOptions.url} (roles that may: ${allowed.join(', ')})`);
@@ -137,7 +137,7 @@ function authCheck(store: AuthStore, failures: FailureCounter, allowed: readonly
     const header = request.headers.authorization;
     // the dashboard's session is taken for reading only (its report links, its live events): a
     // request that changes something carries a token or Basic credentials, which no other site can send
-    const session = !header && request.method === 'GET' ? sessions?.get(cookieValue(request.headers.cookie, SESSION_COOKIE)) : undefined;
+    const session = !header && request.method === 'GET' ? await sessions?.get(cookieValue(request.headers.cookie, SESSION_COOKIE)) : undefined;
     if (session) {
       if (!allowed.includes(session.principal.role)) {
         throw new VigilError('VIGIL_ERR_AUTH_FORBIDDEN', `role ${session.principal.role} may not ${request.method} ${request.routeOptions.url} (roles that may: ${allowed.join(', ')})`);

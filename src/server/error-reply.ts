@@ -36,7 +36,7 @@ interface AjvIssue {
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const body = errorBody(error);
+    const body = errorBody(error, { bodyLimit: request.routeOptions.bodyLimit });
     if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.code, statusCode: body.statusCode }, redactSecrets(body.message));
     if (body.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="vigil", Basic realm="vigil", charset="UTF-8"');
@@ -49,7 +49,7 @@ export function installErrorHandling(app: FastifyInstance): void {
 }
 
 /** The body for a thrown value. */
-export function errorBody(error: unknown): ErrorBody {
+export function errorBody(error: unknown, context: { bodyLimit?: number | undefined } = {}): ErrorBody {
   if (isVigilError(error)) return { statusCode: error.statusCode, code: error.code, message: error.message };
   const e = error as Partial<FastifyError> & { validation?: AjvIssue[]; validationContext?: string };
   if (e.validation) return vigil('VIGIL_ERR_API_INVALID', validationMessage(e.validationContext ?? 'request', e.validation));
@@ -59,7 +59,7 @@ export function errorBody(error: unknown): ErrorBody {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return vigil('VIGIL_ERR_API_INVALID', 'body: empty, but Content-Type says JSON');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return vigil('VIGIL_ERR_INPUT_TOO_LARGE', 'body: larger than the server accepts (1 MiB)');
+      return vigil('VIGIL_ERR_INPUT_TOO_LARGE', `body: larger than the server accepts here (${sizeOf(context.bodyLimit ?? 1024 * 1024)})`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return vigil('VIGIL_ERR_API_MEDIA_TYPE', 'body: send it as application/json');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -104,4 +104,11 @@ function pathOf(url: string): string {
 /** Throwable from hooks and handlers. */
 export function apiError(code: ErrorCode, message: string): VigilError {
   return new VigilError(code, message);
+}
+
+/** A byte count as people write it: 1 MiB, 32 MiB, 512 KiB. */
+function sizeOf(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }

@@ -14,7 +14,7 @@ export interface ServerMetrics {
    * Record a finished run: each part's duration by scanner and status, the run by status, and,
    * when the run was due at a known time (a scheduled or catch-up fire), how late it started.
    */
-  observeRun(result: RunResult, opts?: { due?: Date }): void;
+  observeRun(result: Pick<RunResult, 'run'>, opts?: { due?: Date }): void;
   /** Used by installMetrics: one request's duration. */
   observeRequest(labels: { route: string; method: string; status_code: string }, seconds: number): void;
 }

@@ -27,6 +27,7 @@ export const PAGES = {
   'GET /datamap': ALL,
   'GET /incidents': READERS,
   'GET /incidents/:id': READERS,
+  'POST /incidents/:id/act': WRITERS,
   'GET /reports': READERS,
   'GET /settings': ADMIN,
   'POST /settings/tokens': ADMIN,
@@ -39,7 +40,7 @@ export const PAGES = {
  * route is registered, and a route without a row refuses to register (src/server/auth.ts).
  *
  * `admin` everything; `analyst` read, triage, incident actions and reports; `auditor` read and
- * reports; `ci` findings, runs and the gate.
+ * reports; `ci` findings, runs, the gate and submitting scan results.
  */
 export const PERMISSIONS = {
   'GET /healthz': 'public',
@@ -50,6 +51,12 @@ export const PERMISSIONS = {
   'GET /api/runs': ALL,
   'GET /api/runs/:id': ALL,
   'GET /api/gate': ALL,
+  // what a run kept: readers, and CI for the SARIF and SBOM of its own runs
+  'GET /api/runs/:id/report': ALL,
+  'GET /api/runs/:id/sbom': ALL,
+  'POST /api/runs': WRITERS,
+  // CI pipelines submit their own tools' results (SARIF) as a run
+  'POST /api/runs/import': ['admin', 'ci'],
 
   'GET /api/findings': ALL,
   'GET /api/findings/:id': ALL,
@@ -62,6 +69,12 @@ export const PERMISSIONS = {
 
   'GET /api/reports/audit': READERS,
   'GET /api/reports/ropa': READERS,
+  'GET /api/reports/files': READERS,
+  'GET /api/reports/files/:name': READERS,
+
+  // read-only views of vigil.yaml: targets' locations and options may hold credentials (shown redacted)
+  'GET /api/schedules': ADMIN,
+  'GET /api/targets': ADMIN,
 
   'GET /api/tokens': ADMIN,
   'POST /api/tokens': ADMIN,

@@ -1,5 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Principal } from '../ledger/auth-store.js';
+import { timingSafeEqual } from 'node:crypto';
+import type { AuthStore, Principal } from '../ledger/auth-store.js';
 
 /** The dashboard's session cookie. */
 export const SESSION_COOKIE = 'vigil_session';
@@ -7,8 +7,6 @@ export const SESSION_COOKIE = 'vigil_session';
 export const LOGIN_CSRF_COOKIE = 'vigil_login_csrf';
 /** How long a session lasts after login. */
 export const SESSION_TTL_MS = 12 * 60 * 60_000;
-/** Sessions held at most: past it the oldest are dropped (memory stays bounded). */
-const MAX_SESSIONS = 10_000;
 
 /** A logged-in person: who, the token their forms must carry, and when it ends. */
 export interface Session {
@@ -18,51 +16,34 @@ export interface Session {
 }
 
 /**
- * Dashboard sessions, in memory: a restart logs everyone out. Only the SHA-256 of a session id is
- * kept, so a heap dump or a log of this map does not hand out live cookies.
+ * Dashboard sessions, kept in the ledger (its `sessions` table): every `vigil serve` on the same
+ * ledger knows them, a restart logs no one out, and each read takes the user as they are now (a
+ * disabled user is logged out at their next request; a changed role applies at once). Only the
+ * SHA-256 of a session id is stored, so a copy of the database does not hand out live cookies.
  */
 export class SessionStore {
-  private readonly byHash = new Map<string, Session>();
+  constructor(
+    private readonly auth: AuthStore,
+    private readonly ttlMs = SESSION_TTL_MS,
+  ) {}
 
-  constructor(private readonly ttlMs = SESSION_TTL_MS) {}
-
-  /** A new session for `principal`; the id goes in the cookie and is not kept. */
-  create(principal: Principal, now = Date.now()): { id: string; session: Session } {
-    if (this.byHash.size >= MAX_SESSIONS) this.prune(now);
-    const id = randomBytes(32).toString('base64url');
-    const session: Session = { principal, csrf: randomBytes(32).toString('base64url'), expiresAt: now + this.ttlMs };
-    this.byHash.set(hashOf(id), session);
-    return { id, session };
+  /** A new session for a user; the id goes in the cookie and is not kept. */
+  async create(principal: Principal, now = new Date()): Promise<{ id: string; session: Session }> {
+    if (principal.kind !== 'user') throw new Error('only a user logs in to the dashboard');
+    const s = await this.auth.createSession(principal.id, { ttlMs: this.ttlMs, now });
+    return { id: s.id, session: { principal, csrf: s.csrf, expiresAt: Date.parse(s.expiresAt) } };
   }
 
   /** The live session a cookie's id names, if any. */
-  get(id: string | undefined, now = Date.now()): Session | undefined {
-    if (!id || id.length > 200) return undefined;
-    const h = hashOf(id);
-    const s = this.byHash.get(h);
-    if (!s) return undefined;
-    if (s.expiresAt <= now) {
-      this.byHash.delete(h);
-      return undefined;
-    }
-    return s;
+  async get(id: string | undefined, now = new Date()): Promise<Session | undefined> {
+    if (!id) return undefined;
+    const s = await this.auth.session(id, { now });
+    return s ? { principal: s.principal, csrf: s.csrf, expiresAt: Date.parse(s.expiresAt) } : undefined;
   }
 
-  destroy(id: string | undefined): void {
-    if (id) this.byHash.delete(hashOf(id));
+  async destroy(id: string | undefined): Promise<void> {
+    if (id) await this.auth.endSession(id);
   }
-
-  private prune(now: number): void {
-    for (const [h, s] of this.byHash) if (s.expiresAt <= now) this.byHash.delete(h);
-    for (const h of this.byHash.keys()) {
-      if (this.byHash.size < MAX_SESSIONS) break;
-      this.byHash.delete(h);
-    }
-  }
-}
-
-function hashOf(id: string): string {
-  return createHash('sha256').update(id).digest('hex');
 }
 
 /** A cookie's value from a Cookie header, or undefined. */

@@ -68,6 +68,36 @@ afterAll(async () => {
 });
 
 describe('the dashboard in Chromium', () => {
+  it('shows a scan started from the API running and finishing, live, without a reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.getByLabel('User name').fill('alice');
+    await page.getByLabel('Password').fill(password);
+    await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Log in' }).click()]);
+    // every text the live region shows, in order
+    await page.evaluate(() => {
+      const live = document.getElementById('live')!;
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => seen.push(live.textContent ?? '')).observe(live, { childList: true, characterData: true, subtree: true });
+    });
+    // the page's event stream is open before the run starts
+    await page.locator('#live[data-stream="open"]').waitFor({ state: 'attached', timeout: 10_000 });
+    const basic = `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`;
+    const started = await fetch(`${base}/api/runs`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify({ schedule: 'hourly' }) });
+    expect(started.status, await started.clone().text()).toBe(202);
+    const { runId } = (await started.json()) as { runId: string };
+    await page.locator('#live').filter({ hasText: /finished: complete/ }).waitFor({ timeout: 30_000 });
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen.some((t) => /^Scan api:alice running since .* 1 of 1 parts done \(last: import on app, complete, 4 findings\)…$/.test(t)), seen.join('\n')).toBe(true);
+    expect(seen.at(-1)).toMatch(/^Scan api:alice finished: complete — 1 of 1 parts done\. Reload to see its findings\.$/);
+    await shot(page, '00-live-progress');
+    const run = await fetch(`${base}/api/runs/${runId}`, { headers: { authorization: basic } });
+    expect(((await run.json()) as { run: { status: string } }).run.status).toBe('complete');
+    await context.close();
+  });
+
   it('logs in by keyboard, filters, opens and triages a finding, and downloads a signed audit PDF', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
     const page = await context.newPage();

@@ -17,6 +17,10 @@ const SAMPLE: Record<string, { url: string; payload?: unknown }> = {
   'GET /api/runs': { url: '/api/runs' },
   'GET /api/runs/:id': { url: '/api/runs/no-such-run' },
   'GET /api/gate': { url: '/api/gate?failOn=high' },
+  'GET /api/runs/:id/report': { url: '/api/runs/no-such-run/report?format=sarif' },
+  'GET /api/runs/:id/sbom': { url: '/api/runs/no-such-run/sbom' },
+  'POST /api/runs': { url: '/api/runs', payload: { target: 'app', force: true } },
+  'POST /api/runs/import': { url: '/api/runs/import?target=app&format=csv', payload: { version: '2.1.0', runs: [] } },
   'GET /api/findings': { url: '/api/findings?limit=2' },
   'GET /api/findings/:id': { url: '/api/findings/999999' },
   'POST /api/findings/:id/triage': { url: '/api/findings/999999/triage', payload: { status: 'triaged' } },
@@ -26,6 +30,10 @@ const SAMPLE: Record<string, { url: string; payload?: unknown }> = {
   'POST /api/incidents/:id/resolve': { url: '/api/incidents/999999/resolve', payload: {} },
   'GET /api/reports/audit': { url: '/api/reports/audit?format=docx' },
   'GET /api/reports/ropa': { url: '/api/reports/ropa?format=docx' },
+  'GET /api/reports/files': { url: '/api/reports/files' },
+  'GET /api/reports/files/:name': { url: '/api/reports/files/no-such-report.pdf' },
+  'GET /api/schedules': { url: '/api/schedules' },
+  'GET /api/targets': { url: '/api/targets' },
   'GET /api/tokens': { url: '/api/tokens' },
   'POST /api/tokens': { url: '/api/tokens', payload: { name: 'x', role: 'root' } },
   'DELETE /api/tokens/:id': { url: '/api/tokens/999999' },
@@ -121,7 +129,7 @@ describe('API auth and roles', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     const registered = f.app.vigilRoutes.filter((x) => !isPageRoute(x.method, x.url)).map((x) => `${x.method} ${x.url.replace(/:([A-Za-z]+)/g, '{$1}')}`).sort();
     expect(documented).toEqual(registered);
-    expect(registered.filter((x) => x.includes(' /api/')).length).toBe(16);
+    expect(registered.filter((x) => x.includes(' /api/')).length).toBe(24);
     // each operation says who may call it
     expect(doc.paths['/api/tokens']!.post!.description).toContain('roles: admin');
     expect(doc.paths['/healthz']!.get!.security).toEqual([]);

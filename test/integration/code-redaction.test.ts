@@ -16,6 +16,7 @@ import { evaluateFile } from '../../scanners/code/engine/evaluate.js';
 import { loadRuleFiles, type CodeRule } from '../../scanners/code/engine/rules.js';
 import { languageOf } from '../../scanners/code/languages.js';
 import { secretPolicy } from '../../scanners/code/secret-metavariables.js';
+import { openLedger } from '../../src/ledger/index.js';
 import { vigil, type CliResult } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/pg.js';
 
@@ -81,6 +82,24 @@ function bytesOf(path: string): string {
 
 const latin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
 
+/** Every file the ledger's runs kept (their results, SBOMs), decompressed: stored as gzip, a secret would not show in the bytes. */
+async function keptFiles(location: string): Promise<string> {
+  const ledger = await openLedger(location);
+  try {
+    let text = '';
+    for (const run of await ledger.listRuns({ limit: 100 })) {
+      for (const a of await ledger.artifacts.list(run.id)) {
+        const opened = (await ledger.artifacts.open(run.id, a.kind, a.target))!;
+        for await (const chunk of opened.content) text += (chunk as Buffer).toString('utf8');
+      }
+    }
+    expect(text).toContain('js-jsonwebtoken-hardcoded-secret');
+    return text;
+  } finally {
+    await ledger.close();
+  }
+}
+
 describe('the shipped rules that bind secrets', () => {
   const project = join(dir, 'shipped');
   let dropPg: (() => Promise<void>) | undefined;
@@ -119,6 +138,7 @@ describe('the shipped rules that bind secrets', () => {
     outputs.set('findings show', shown);
     // the same in a fresh process after the WAL was checkpointed into the file
     outputs.set('l.db after close (bytes)', bytesOf(db) + bytesOf(`${db}-wal`));
+    outputs.set('files the run kept in SQLite', await keptFiles(db));
 
     // PostgreSQL: every row of every table the ledger made
     const { url, drop } = await createTestDatabase('vigil_redaction');
@@ -137,6 +157,7 @@ describe('the shipped rules that bind secrets', () => {
       await c.end();
     }
     outputs.set('findings list from PostgreSQL', run(['findings', 'list', '--format', 'json', '--status', 'all', '--limit', '1000', '--ledger', url], project).stdout);
+    outputs.set('files the run kept in PostgreSQL', await keptFiles(url));
   }, 240_000);
 
   afterAll(async () => {
@@ -177,6 +198,8 @@ describe('the shipped rules that bind secrets', () => {
     'PostgreSQL rows',
     'findings list from PostgreSQL',
     'stderr of the PostgreSQL scan',
+    'files the run kept in SQLite',
+    'files the run kept in PostgreSQL',
   ];
   describe.each(OUTPUTS)('%s', (output) => {
     it.each(SECRET_RULES.map((r) => [r.rule.id, r] as const))('holds none of the secrets %s matched', (_id, r) => {

@@ -8,6 +8,9 @@ import { openLedger } from '../../src/ledger/index.js';
 import { PAGES } from '../../src/server/permissions.js';
 import { apiFixture, type ApiFixture } from '../helpers/api.js';
 import { fileFinding, runOf } from '../helpers/findings.js';
+import { incidentsForRun } from '../../src/incidents/engine.js';
+import { loadRunbooks } from '../../src/incidents/runbooks.js';
+import { incidentView } from '../../src/incidents/view.js';
 
 /** A logged-in browser, as far as the server can tell: its cookie and the session's CSRF token. */
 interface Browser {
@@ -255,5 +258,90 @@ describe('dashboard demo admin', () => {
       await l.close();
       rmSync(d, { recursive: true, force: true });
     }
+  });
+});
+
+describe('incident actions on the incident page', () => {
+  let incidentId: number;
+
+  beforeAll(async () => {
+    // a critical finding on a system holding personal data opens the breach runbook (steps and the GDPR clocks)
+    const result = runOf([fileFinding(500, { severity: 'critical' })]);
+    const summary = await f.ledger.ingest(result);
+    const items = incidentsForRun(result, summary, { runbooks: await loadRunbooks(), personalData: new Map([['app', new Set(['user.contact'])]]), kev: new Set() }, { scheduled: false, ingestedAt: new Date().toISOString() });
+    const { opened } = await f.ledger.incidents.open(items);
+    expect(opened.length).toBeGreaterThan(0);
+    incidentId = opened[0]!.id;
+  });
+
+  const view = async () => incidentView((await f.ledger.incidents.get(incidentId))!, new Date());
+
+  it('shows the forms to an analyst, none to an auditor, and refuses an auditor\'s post (403, nothing recorded)', async () => {
+    const page = await f.app.inject({ url: `/incidents/${incidentId}`, headers: { cookie: sessions.analyst.cookie } });
+    expect(page.statusCode).toBe(200);
+    const v = await view();
+    for (const s of v.steps) expect(page.body).toContain(`<input type="hidden" name="action" value="step"><input type="hidden" name="step" value="${s.id}">`);
+    for (const c of v.clocks) expect(page.body).toContain(`<input type="hidden" name="action" value="waive"><input type="hidden" name="clock" value="${c.id}">`);
+    expect(page.body).toContain('Record awareness now');
+    const audit = await f.app.inject({ url: `/incidents/${incidentId}`, headers: { cookie: sessions.auditor.cookie } });
+    expect(audit.statusCode).toBe(200);
+    expect(audit.body).not.toContain('action="/incidents/');
+    const before = (await f.ledger.head()).seq;
+    const r = await post(sessions.auditor, `/incidents/${incidentId}/act`, { action: 'note', note: 'hello', _csrf: sessions.auditor.csrf });
+    expect(r.statusCode).toBe(403);
+    const noCsrf = await post(sessions.analyst, `/incidents/${incidentId}/act`, { action: 'note', note: 'hello' });
+    expect(noCsrf.statusCode).toBe(403);
+    expect((await f.ledger.head()).seq).toBe(before);
+  });
+
+  it('records a step, a clock met with its notice fields, a waiver, awareness and a note, each with the user as actor', async () => {
+    const v = await view();
+    const step = v.steps[0]!;
+    const [met, waived] = v.clocks;
+    expect(met && waived).toBeTruthy();
+    const send = (fields: Record<string, string>) => post(sessions.analyst, `/incidents/${incidentId}/act`, { ...fields, _csrf: sessions.analyst.csrf });
+    expect((await send({ action: 'aware', note: 'paged at 09:00' })).statusCode).toBe(303);
+    expect((await send({ action: 'step', step: step.id, note: 'contained' })).statusCode).toBe(303);
+    const field = met!.fields?.[0];
+    const metFields = field ? { [`field_${field.id}`]: 'names, e-mail addresses' } : {};
+    expect((await send({ action: 'clock', clock: met!.id, ...metFields })).statusCode).toBe(303);
+    // a waiver without a reason is refused on the page, and nothing is recorded
+    const seq = (await f.ledger.head()).seq;
+    const bad = await send({ action: 'waive', clock: waived!.id });
+    expect(bad.statusCode).toBe(409);
+    expect(bad.body).toMatch(/class="error" role="alert">[^<]*needs a reason/);
+    expect((await f.ledger.head()).seq).toBe(seq);
+    expect((await send({ action: 'waive', clock: waived!.id, note: 'no EU residents affected' })).statusCode).toBe(303);
+    expect((await send({ action: 'note', note: 'customer told' })).statusCode).toBe(303);
+
+    const after = await view();
+    expect(after.awareAt).not.toBeNull();
+    expect(after.steps.find((s) => s.id === step.id)).toMatchObject({ state: expect.stringMatching(/^(done|late)$/), actor: 'analyst-user', note: 'contained' });
+    expect(after.clocks.find((c) => c.id === met!.id)).toMatchObject({ actor: 'analyst-user' });
+    if (field) expect(after.clocks.find((c) => c.id === met!.id)!.fields!.find((x) => x.id === field.id)!.value).toBe('names, e-mail addresses');
+    expect(after.clocks.find((c) => c.id === waived!.id)).toMatchObject({ state: 'waived', note: 'no EU residents affected' });
+    const events = await f.ledger.eventsOfType(['incident.aware', 'incident.step_done', 'incident.clock_met', 'incident.clock_waived', 'incident.noted']);
+    expect(events.filter((e) => (e.data as { incident?: number }).incident === incidentId).map((e) => e.actor)).toEqual(Array(5).fill('analyst-user'));
+    const page = await f.app.inject({ url: `/incidents/${incidentId}?saved=1`, headers: { cookie: sessions.analyst.cookie } });
+    expect(page.body).toContain('Recorded.');
+    expect(page.body).toContain('customer told');
+  });
+
+  it('resolves only when the post-incident steps are done, then offers no more forms', async () => {
+    const send = (fields: Record<string, string>) => post(sessions.analyst, `/incidents/${incidentId}/act`, { ...fields, _csrf: sessions.analyst.csrf });
+    let v = await view();
+    if (v.resolveBlockedBy.length) {
+      const page = await f.app.inject({ url: `/incidents/${incidentId}`, headers: { cookie: sessions.analyst.cookie } });
+      expect(page.body).toContain(`Resolving waits for: ${v.resolveBlockedBy.join(', ')}.`);
+      expect((await send({ action: 'resolve' })).statusCode).toBe(409);
+      // the steps in runbook order (a step may wait on an earlier one)
+      for (const s of v.steps.filter((x) => !x.doneAt)) expect((await send({ action: 'step', step: s.id })).statusCode, s.id).toBe(303);
+    }
+    expect((await send({ action: 'resolve', note: 'closed out' })).statusCode).toBe(303);
+    v = await view();
+    expect(v.status).toBe('resolved');
+    const page = await f.app.inject({ url: `/incidents/${incidentId}`, headers: { cookie: sessions.analyst.cookie } });
+    expect(page.body).not.toContain(`action="/incidents/${incidentId}/act"`);
+    expect((await send({ action: 'step', step: 'anything' })).statusCode).toBe(409);
   });
 });

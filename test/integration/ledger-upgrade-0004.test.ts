@@ -49,7 +49,20 @@ describe('a schema-0003 ledger from the previous release', () => {
     }
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.prepare('select name from kysely_migration order by name').pluck().all()).toEqual(['0001-initial', '0002-advisories', '0003-chain-state', '0004-incidents', '0005-auth', '0006-findings-text']);
+      expect(db.prepare('select name from kysely_migration order by name').pluck().all()).toEqual([
+        '0001-initial',
+        '0002-advisories',
+        '0003-chain-state',
+        '0004-incidents',
+        '0005-auth',
+        '0006-findings-text',
+        '0007-run-artifacts',
+        '0008-sessions',
+      ]);
+      // dashboard sessions live in the ledger from now on; none yet
+      expect(db.prepare('select count(*) from sessions').pluck().get()).toBe(0);
+      // runs keep their files from now on; the old runs have none
+      expect(db.prepare('select count(*) from run_artifacts').pluck().get()).toBe(0);
       // the upgrade adds tables, it rewrites nothing
       expect(db.prepare('select * from findings order by id').all()).toEqual(before.findings);
       expect(db.prepare('select seq, hash from events order by seq').all()).toEqual(before.events);
@@ -67,6 +80,14 @@ describe('a schema-0003 ledger from the previous release', () => {
     expect(scan.stderr).toMatch(/0 new, 0 reopened, 0 fixed, 7 still open/);
     expect(scan.code, scan.stderr).toBe(0);
     expect(scan.stderr).not.toMatch(/incident \d+ opened/);
+    // the run after the upgrade keeps its results and the SBOM it matched
+    const db = new Database(file, { readonly: true });
+    try {
+      const kept = db.prepare('select kind, target from run_artifacts order by kind').all();
+      expect(kept).toEqual([{ kind: 'results', target: '' }, { kind: 'sbom', target: 'examples/shop' }]);
+    } finally {
+      db.close();
+    }
     const pdf = join(dir, 'audit.pdf');
     expect(vigil(['report', 'audit', '--ledger', file, '-o', pdf], { cwd: dir }).code).toBe(0);
     const v = vigil(['report', 'verify', pdf, '--ledger', file], { cwd: dir });

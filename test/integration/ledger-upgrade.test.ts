@@ -38,6 +38,7 @@ function sqliteContents(file: string) {
   try {
     return {
       migrations: db.prepare('select name from kysely_migration order by name').pluck().all(),
+      tables: db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").pluck().all(),
       events: db.prepare('select seq, hash from events order by seq').all(),
       findings: db.prepare('select * from findings order by id').all(),
       head: db.prepare('select * from ledger_head').get(),
@@ -68,7 +69,11 @@ describe('a 0.1.0 SQLite ledger', () => {
       await ledger.close();
     }
     const after = sqliteContents(file);
-    expect(after.migrations).toEqual(['0001-initial', '0002-advisories', '0003-chain-state', '0004-incidents', '0005-auth', '0006-findings-text']);
+    expect(after.migrations).toEqual(['0001-initial', '0002-advisories', '0003-chain-state', '0004-incidents', '0005-auth', '0006-findings-text', '0007-run-artifacts', '0008-sessions']);
+    expect(before.tables).not.toContain('run_artifacts');
+    expect(after.tables).toContain('run_artifacts');
+    expect(before.tables).not.toContain('sessions');
+    expect(after.tables).toContain('sessions');
     expect(after.events.slice(0, OLD_EVENTS)).toEqual(before.events);
     // opened again: nothing more to do
     const again = await openLedger(file);
@@ -186,6 +191,10 @@ describe('a 0.1.0 PostgreSQL ledger', () => {
       await ledger.close();
     }
     const rows = await query<{ data: string; title: string; location: string }>(url, 'select data, title, location from findings');
+    expect((await query<{ name: string }>(url, 'select name from kysely_migration order by name')).map((r) => r.name).at(-1)).toBe('0008-sessions');
+    const tables = await query<{ table_name: string }>(url, "select table_name from information_schema.tables where table_schema = 'public'");
+    expect(tables.map((t) => t.table_name)).toContain('run_artifacts');
+    expect(tables.map((t) => t.table_name)).toContain('sessions');
     for (const s of SECRETS) expect(JSON.stringify(rows)).not.toContain(s);
     const cli = vigil(['ledger', 'verify', '--ledger', url], { cwd: dir });
     expect(cli.code).toBe(0);

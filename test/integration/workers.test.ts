@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { vigilSpawn } from '../helpers/cli.js';
+import { vigil, vigilSpawn } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/pg.js';
 import { freePort } from '../helpers/ports.js';
 import { scanJobId } from '../../src/queue/queue.js';
@@ -74,14 +74,30 @@ describe('serve --queue with workers on PostgreSQL', () => {
       join(dir, 'vigil.yaml'),
       `ledger: ${url}\nincidents:\n  enabled: false\ntargets:\n  - name: app\n    kind: path\n    path: .\n    scanners: [slow]\nschedules:\n  - name: fast\n    cron: "* * * * * *"\n`,
     );
-    const serves = [start(['serve', '--queue', '--port', String(await freePort())], dir), start(['serve', '--queue', '--port', String(await freePort())], dir)];
+    const ports = [await freePort(), await freePort()];
+    const serves = ports.map((p) => start(['serve', '--queue', '--port', String(p)], dir));
     children.push(...serves);
     await until('both serve instances up', () => serves.every((s) => /vigil serving on/.test(s.log)), 30_000);
+    const token = vigil(['tokens', 'create', '--role', 'ci', '--name', 'prometheus', '--ledger', url], { cwd: dir }).stdout.trim();
+    expect(token).toMatch(/^vgl_/);
     const workers = [0, 1, 2].map(() => start(['worker'], dir));
     children.push(...workers);
     await until('the workers ready', () => workers.every((w) => /worker ready/.test(w.log)), 30_000);
     // a run takes two seconds and one is due every second: one worker alone cannot keep up
     await until('six recorded runs', async () => Number((await query<{ n: string }>(`select count(*) as n from runs`))[0]!.n) >= 6 || undefined, 60_000);
+    // the workers' runs reach each serve's /metrics through the ledger: scan durations and the scheduler's lag
+    for (const port of ports) {
+      await until(
+        `serve on ${port} counting the workers' runs in /metrics`,
+        async () => {
+          const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+          const scans = Number(/^vigil_scan_duration_seconds_count\{scanner="slow",status="complete"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+          const lag = Number(/^vigil_scheduler_lag_seconds_count\{schedule="fast"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+          return scans >= 1 && lag >= 1 ? true : undefined;
+        },
+        30_000,
+      );
+    }
     for (const s of serves) expect(await stop(s)).toBe(0);
     // what was queued drains, then the workers stop
     await until('the queue drained', async () => Number((await query<{ n: string }>(`select count(*) as n from pgboss.job where name = 'vigil-scan' and state in ('created','retry','active')`))[0]!.n) === 0 || undefined, 90_000);

@@ -37,6 +37,7 @@ pre{background:#fff;border:1px solid #e2e5ea;padding:.6rem;overflow:auto;white-s
 td code{overflow-wrap:anywhere}
 td:first-child{white-space:nowrap}
 .stack button{justify-self:start}
+form.inline{display:flex;flex-wrap:wrap;gap:.4rem;align-items:flex-end;margin:.15rem 0}
 .chart{background:#fff;border:1px solid #e2e5ea;border-radius:6px;max-width:100%;height:auto}
 .state-overdue,.state-late{color:#b91c1c;font-weight:600}.state-due-soon{color:#b45309;font-weight:600}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}
@@ -72,12 +73,17 @@ export const APP_JS = `'use strict';
     var live = document.getElementById('live');
     if (!live || typeof EventSource === 'undefined' || !document.querySelector('nav')) return;
     var es = new EventSource('/events');
+    // says whether the stream is up (and lets a test wait for it)
+    es.addEventListener('open', function () { live.setAttribute('data-stream', 'open'); });
+    es.addEventListener('error', function () { live.setAttribute('data-stream', 'closed'); });
     es.addEventListener('run', function (e) {
       try {
         var r = JSON.parse(e.data);
-        live.textContent = r.phase === 'started'
-          ? 'Scan ' + r.trigger + ' running since ' + r.at.slice(11, 16) + ' UTC…'
-          : 'Scan ' + r.trigger + ' finished: ' + (r.status || 'done') + '. Reload to see its findings.';
+        var parts = typeof r.total === 'number' ? ' — ' + r.done + ' of ' + r.total + ' parts done' : '';
+        var last = r.part ? ' (last: ' + r.part.scanner + ' on ' + r.part.target + ', ' + r.part.status + ', ' + r.part.findings + ' findings)' : '';
+        live.textContent = r.phase === 'finished'
+          ? 'Scan ' + r.trigger + ' finished: ' + (r.status || 'done') + parts + '. Reload to see its findings.'
+          : 'Scan ' + r.trigger + ' running since ' + r.at.slice(11, 16) + ' UTC' + parts + last + '…';
       } catch (_) { /* a malformed event is ignored */ }
     });
   });

@@ -139,18 +139,48 @@ ${list.length === 0 ? html`<p>No incidents.</p>` : html`<table><thead><tr><th sc
   )}</tbody></table>`}`;
 }
 
-const dueRow = (d: DueView, now: number) =>
-  html`<tr><td>${d.title}</td><td>${d.owner}</td><td>${d.phase ?? d.law ?? ''}</td><td>${when(d.due)}</td><td>${d.doneAt ? when(d.doneAt) : html`<time datetime="${d.due}" data-due="${d.due}">${duration(Date.parse(d.due) - now)}</time>`}</td><td class="state-${d.state}">${d.state}</td></tr>`;
+const dueRow = (d: DueView, now: number, action: Html | '') =>
+  html`<tr><td>${d.title}</td><td>${d.owner}</td><td>${d.phase ?? d.law ?? ''}</td><td>${when(d.due)}</td><td>${d.doneAt ? when(d.doneAt) : html`<time datetime="${d.due}" data-due="${d.due}">${duration(Date.parse(d.due) - now)}</time>`}</td><td class="state-${d.state}">${d.state}</td>${action === '' ? '' : html`<td>${action}</td>`}</tr>`;
 
-export function incidentBody(i: IncidentView, now: Date): Html {
+/** One incident action as a small form: the same actions as `vigil incidents ack` and POST /api/incidents/:id/ack. */
+function actForm(
+  v: Viewer,
+  id: number,
+  fields: Record<string, string>,
+  label: string,
+  opts: { note?: 'optional' | 'required'; aria: string; notice?: NonNullable<DueView['fields']> },
+): Html {
+  return html`<form method="post" action="/incidents/${id}/act" class="inline">${csrfField(v)}${Object.entries(fields).map(([k, val]) => html`<input type="hidden" name="${k}" value="${val}">`)}${
+    (opts.notice ?? []).map((f) => html`<label>${f.title}${f.law ? ` (${f.law})` : ''} <input name="field_${f.id}" maxlength="4000" value="${f.value ?? ''}"></label>`)
+  }${opts.note ? html`<label>Note <input name="note" maxlength="4000"${opts.note === 'required' ? html` required` : ''}></label>` : ''}<button type="submit" aria-label="${opts.aria}">${label}</button></form>`;
+}
+
+export function incidentBody(v: Viewer, i: IncidentView, now: Date, form: { error?: string; notice?: string } = {}): Html {
   const n = now.getTime();
-  const table = (caption: string, rows: DueView[]) =>
-    html`<h2>${caption}</h2>${rows.length === 0 ? html`<p>None.</p>` : html`<table><thead><tr><th scope="col">What</th><th scope="col">Owner</th><th scope="col">Phase / law</th><th scope="col">Due</th><th scope="col">Remaining</th><th scope="col">State</th></tr></thead><tbody>${rows.map((d) => dueRow(d, n))}</tbody></table>`}`;
-  return html`<dl class="meta"><dt>Runbook</dt><dd>${i.runbookTitle}</dd><dt>Severity</dt><dd>${sev(i.severity)}</dd><dt>Status</dt><dd>${i.status}</dd>
+  const canAct = i.status === 'open' && mayUse(v.principal.role, 'POST /incidents/:id/act');
+  const stepAction = (d: DueView) =>
+    !canAct ? '' : d.doneAt ? html`—` : actForm(v, i.id, { action: 'step', step: d.id }, 'Done', { note: 'optional', aria: `Mark step ${d.title} done` });
+  const clockAction = (d: DueView) =>
+    !canAct
+      ? ''
+      : d.doneAt || d.state === 'waived'
+        ? html`—`
+        : html`${actForm(v, i.id, { action: 'clock', clock: d.id }, 'Met', { note: 'optional', aria: `Record clock ${d.title} met`, ...(d.fields ? { notice: d.fields } : {}) })}${actForm(v, i.id, { action: 'waive', clock: d.id }, 'Waive', { note: 'required', aria: `Waive clock ${d.title}` })}`;
+  const table = (caption: string, rows: DueView[], action: (d: DueView) => Html | '') =>
+    html`<h2>${caption}</h2>${rows.length === 0 ? html`<p>None.</p>` : html`<table><thead><tr><th scope="col">What</th><th scope="col">Owner</th><th scope="col">Phase / law</th><th scope="col">Due</th><th scope="col">Remaining</th><th scope="col">State</th>${canAct ? html`<th scope="col">Record</th>` : ''}</tr></thead><tbody>${rows.map((d) => dueRow(d, n, action(d)))}</tbody></table>`}`;
+  return html`${form.notice ? html`<p class="notice" role="status">${form.notice}</p>` : ''}${errorBox(form.error)}
+<dl class="meta"><dt>Runbook</dt><dd>${i.runbookTitle}</dd><dt>Severity</dt><dd>${sev(i.severity)}</dd><dt>Status</dt><dd>${i.status}</dd>
 <dt>Opened</dt><dd>${when(i.openedAt)}</dd><dt>Aware</dt><dd>${when(i.awareAt)}</dd><dt>Resolved</dt><dd>${when(i.resolvedAt)}</dd>
 ${i.findingId !== null ? html`<dt>Finding</dt><dd><a href="/findings/${i.findingId}">#${i.findingId}</a></dd>` : ''}</dl>
-${table('Clocks', i.clocks)}${table('Steps', i.steps)}
-<h2>Timeline</h2><ul>${i.timeline.map((t) => html`<li>${JSON.stringify(t).slice(0, 300)}</li>`)}</ul>`;
+${table('Clocks', i.clocks, clockAction)}${table('Steps', i.steps, stepAction)}
+${canAct ? html`<h2 id="record-h">Record</h2>
+<div class="stack" aria-labelledby="record-h">
+${i.awareAt ? '' : actForm(v, i.id, { action: 'aware' }, 'We are aware now', { note: 'optional', aria: 'Record awareness now' })}
+${actForm(v, i.id, { action: 'note' }, 'Add note', { note: 'required', aria: 'Add a note to the timeline' })}
+${i.resolveBlockedBy.length ? html`<p>Resolving waits for: ${i.resolveBlockedBy.join(', ')}.</p>` : actForm(v, i.id, { action: 'resolve' }, 'Resolve incident', { note: 'optional', aria: 'Resolve the incident' })}
+</div>` : ''}
+<h2>Timeline</h2><table><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Who</th><th scope="col">Detail</th></tr></thead>
+<tbody>${i.timeline.map((t) => html`<tr><td>${when(t.at)}</td><td>${t.action}</td><td>${t.actor ?? 'vigil'}</td><td>${t.detail}</td></tr>`)}</tbody></table>`;
 }
 
 export function datamapBody(rows: { ruleId: string; title: string; count: number; worst: Severity }[]): Html {

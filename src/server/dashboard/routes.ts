@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { CronExpressionParser } from 'cron-parser';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { VigilError, isVigilError } from '../../errors.js';
+import type { IncidentAction } from '../../incidents/actions.js';
 import { incidentView } from '../../incidents/view.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { ACTIVE_STATUSES, FINDING_STATUSES, TRIAGE_STATUSES, type FindingStatus, type LedgerFinding, type TriageStatus } from '../../model/finding.js';
@@ -15,15 +16,21 @@ import { INTEGER_ID_PARAMS, NO_QUERY } from '../schemas.js';
 import { LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, cookieValue, sameToken, setCookie, type SessionStore } from '../sessions.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { page, type Html } from './html.js';
+import { OverviewCache } from './overview-cache.js';
 import * as P from './pages.js';
 
 /** A scheduled run starting or finishing, as `vigil serve` emits it on `runEvents` ('run'). */
 export interface RunEvent {
-  phase: 'started' | 'finished';
+  phase: 'started' | 'progress' | 'finished';
   trigger: string;
   at: string;
   /** When finished: the run's status, or `error`. */
   status?: string;
+  /** Parts (scanner × target) done so far and in all, once the run has planned them. */
+  done?: number;
+  total?: number;
+  /** When a part ends (progress): which, and how it ended. */
+  part?: { scanner: string; target: string; status: string; findings: number };
 }
 
 export interface DashboardDeps {
@@ -44,8 +51,8 @@ const LONG = { type: 'string', maxLength: 4000 } as const;
 const CSRF = { type: 'string', maxLength: 100 } as const;
 const FORM_LIMIT = 64 * 1024;
 const TREND_DAYS = 90;
-/** Findings the overview reads at most for its trend (a bigger ledger's chart covers the most severe). */
-const TREND_SCAN = 20_000;
+/** Data-map findings the data-map page lists at most. */
+const DATAMAP_MAX = 20_000;
 
 /**
  * The dashboard: server-made HTML pages over the ledger, for a logged-in person. Each page's auth
@@ -54,6 +61,7 @@ const TREND_SCAN = 20_000;
  */
 export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
   const { ledger, sessions } = deps;
+  const overview = new OverviewCache(ledger, TREND_DAYS);
   return async (app) => {
     // pages are not the API: kept out of the OpenAPI document
     app.addHook('onRoute', (route) => {
@@ -64,7 +72,8 @@ export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
     });
 
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      const body = errorBody(error);
+      // a form's body limit is the form parser's
+      const body = errorBody(error, { bodyLimit: FORM_LIMIT });
       if (body.statusCode === 401 && request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url.slice(0, 500))}`, 303);
       if (body.statusCode >= 500) request.log.error({ err: error }, 'page failed');
       else request.log.info({ code: body.code, statusCode: body.statusCode }, 'page refused');
@@ -135,7 +144,7 @@ export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
           deps.failures.note(request.ip);
           return again(401, 'Wrong user name or password, or the user is disabled.');
         }
-        const { id } = sessions.create(r.principal);
+        const { id } = await sessions.create(r.principal);
         request.log.info({ user: r.principal.name }, 'dashboard login');
         void reply.header('set-cookie', [
           setCookie(SESSION_COOKIE, id, { secure: deps.secure, maxAgeSeconds: SESSION_TTL_MS / 1000 }),
@@ -146,7 +155,7 @@ export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
     );
 
     app.post('/logout', { schema: { body: { type: 'object', additionalProperties: false, properties: { _csrf: CSRF } } } }, async (request, reply) => {
-      sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
+      await sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
       void reply.header('set-cookie', setCookie(SESSION_COOKIE, '', { secure: deps.secure, maxAgeSeconds: 0 }));
       return reply.redirect('/login', 303);
     });
@@ -157,11 +166,10 @@ export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
       const now = new Date();
       const open = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
       for (const c of await ledger.findingCounts()) if (ACTIVE_STATUSES.includes(c.status)) open[c.severity] += c.count;
-      const all = await allFindings(ledger, { status: [...FINDING_STATUSES] }, TREND_SCAN);
-      const slaBreaches = all.filter((f) => ACTIVE_STATUSES.includes(f.status) && f.slaDue !== null && Date.parse(f.slaDue) < now.getTime()).length;
+      const { slaBreaches, trend } = await overview.get(now);
       const lastRun = (await ledger.listRuns({ limit: 1 }))[0];
       const nextRuns = deps.schedules().map((s) => ({ name: s.name, running: s.running, at: nextFire(s.cron, now) }));
-      return show(request, reply, 'Overview', '/', P.overviewBody({ open, trend: trend(all, now), slaBreaches, lastRun, nextRuns }));
+      return show(request, reply, 'Overview', '/', P.overviewBody({ open, trend, slaBreaches, lastRun, nextRuns }));
     });
 
     app.get<{ Querystring: P.FindingFilters & { cursor?: string } }>(
@@ -255,16 +263,70 @@ export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
       },
     );
 
-    app.get<{ Params: { id: number } }>('/incidents/:id', { schema: { params: INTEGER_ID_PARAMS, querystring: NO_QUERY } }, async (request, reply) => {
-      const rec = await ledger.incidents.get(request.params.id);
-      if (!rec) throw new VigilError('VIGIL_ERR_INCIDENT_NOT_FOUND', `no incident with id ${request.params.id}`);
-      const now = new Date();
-      const v = incidentView(rec, now);
-      return show(request, reply, `Incident #${v.id}: ${v.title}`, '/incidents', P.incidentBody(v, now));
-    });
+    app.get<{ Params: { id: number }; Querystring: { saved?: string } }>(
+      '/incidents/:id',
+      { schema: { params: INTEGER_ID_PARAMS, querystring: { type: 'object', additionalProperties: false, properties: { saved: { type: 'string', maxLength: 1 } } } } },
+      async (request, reply) => {
+        const rec = await ledger.incidents.get(request.params.id);
+        if (!rec) throw new VigilError('VIGIL_ERR_INCIDENT_NOT_FOUND', `no incident with id ${request.params.id}`);
+        const now = new Date();
+        const v = incidentView(rec, now);
+        return show(request, reply, `Incident #${v.id}: ${v.title}`, '/incidents', P.incidentBody(viewer(request), v, now, request.query.saved ? { notice: 'Recorded.' } : {}));
+      },
+    );
+
+    // an incident action from the incident page: one event of the chain with the user as actor, as POST /api/incidents/:id/ack and /resolve
+    app.post<{ Params: { id: number }; Body: Record<string, string | undefined> }>(
+      '/incidents/:id/act',
+      {
+        schema: {
+          params: INTEGER_ID_PARAMS,
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['action'],
+            properties: { action: { type: 'string', enum: ['step', 'clock', 'waive', 'aware', 'note', 'resolve'] }, step: TEXT, clock: TEXT, note: LONG, _csrf: CSRF },
+            // a clock's notice fields (GDPR Art. 33(3) and the like), as `--field id=value`
+            patternProperties: { '^field_[A-Za-z0-9_.-]{1,100}$': LONG },
+          },
+        },
+      },
+      async (request, reply) => {
+        const id = request.params.id;
+        const b = request.body;
+        const note = b.note?.trim() ? { note: b.note.trim() } : {};
+        const need = (k: 'step' | 'clock'): string => {
+          if (!b[k]) throw new VigilError('VIGIL_ERR_API_INVALID', `the ${b.action} action needs a ${k}`);
+          return b[k];
+        };
+        try {
+          const action: IncidentAction =
+            b.action === 'step'
+              ? { kind: 'step', step: need('step'), ...note }
+              : b.action === 'clock'
+                ? { kind: 'clock', clock: need('clock'), fields: noticeFields(b), ...note }
+                : b.action === 'waive'
+                  ? { kind: 'waive', clock: need('clock'), note: note.note ?? '' }
+                  : b.action === 'aware'
+                    ? { kind: 'aware', ...note }
+                    : b.action === 'resolve'
+                      ? { kind: 'resolve', ...note }
+                      : { kind: 'note', note: note.note ?? '' };
+          await ledger.incidents.act(id, action, { actor: actorOf(request) });
+        } catch (e) {
+          if (!isVigilError(e) || e.statusCode >= 500 || e.code === 'VIGIL_ERR_INCIDENT_NOT_FOUND') throw e;
+          const rec = await ledger.incidents.get(id);
+          if (!rec) throw e;
+          const now = new Date();
+          const v = incidentView(rec, now);
+          return show(request, reply.code(e.statusCode), `Incident #${v.id}: ${v.title}`, '/incidents', P.incidentBody(viewer(request), v, now, { error: e.message }));
+        }
+        return reply.redirect(`/incidents/${id}?saved=1`, 303);
+      },
+    );
 
     app.get('/datamap', { schema: { querystring: NO_QUERY } }, async (request, reply) => {
-      const found = await allFindings(ledger, { status: [...ACTIVE_STATUSES], scanner: 'datamap' }, TREND_SCAN);
+      const found = await allFindings(ledger, { status: [...ACTIVE_STATUSES], scanner: 'datamap' }, DATAMAP_MAX);
       const byRule = new Map<string, { ruleId: string; title: string; count: number; worst: Severity }>();
       for (const f of found) {
         const r = byRule.get(f.ruleId) ?? { ruleId: f.ruleId, title: f.title, count: 0, worst: f.severity };
@@ -353,6 +415,13 @@ function send(reply: FastifyReply, body: string): FastifyReply {
   return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 }
 
+/** The notice fields of a clock form (`field_<id>`), the empty ones left out. */
+function noticeFields(body: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (k.startsWith('field_') && v?.trim()) out[k.slice('field_'.length)] = v.trim();
+  return out;
+}
+
 /** Where to go after login: a path on this server only (never `//host` or a scheme). */
 function safeNext(next: string | undefined): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/login')) return '/';
@@ -375,26 +444,6 @@ async function allFindings(ledger: Ledger, q: { status: FindingStatus[]; scanner
     if (!page.next || out.length >= max) return out;
     cursor = page.next;
   }
-}
-
-/**
- * Open findings at the end of each of the last 90 days. The ledger row keeps when a finding was
- * first and last seen, not when it closed: a closed finding counts as open until it was last seen.
- */
-function trend(all: LedgerFinding[], now: Date): { day: string; open: number }[] {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const out: { day: string; open: number }[] = [];
-  for (let i = TREND_DAYS - 1; i >= 0; i--) {
-    const start = today - i * 86_400_000;
-    const end = Math.min(start + 86_400_000, now.getTime());
-    let open = 0;
-    for (const f of all) {
-      if (Date.parse(f.firstSeen) >= end) continue;
-      if (ACTIVE_STATUSES.includes(f.status) || Date.parse(f.lastSeen) >= end) open++;
-    }
-    out.push({ day: new Date(start).toISOString().slice(0, 10), open });
-  }
-  return out;
 }
 
 function nextFire(cron: string, now: Date): string | null {
