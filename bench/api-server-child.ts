@@ -8,7 +8,7 @@ import { buildServer } from '../src/server/app.js';
 
 const location = process.argv[2]!;
 const ledger = await openLedger(location);
-const app = buildServer({ ledger, version: 'bench', schedules: () => [], ledgerLocation: location, limits: { requestsPerMinute: 1_000_000 } });
+const app = buildServer({ ledger, version: 'bench', schedules: () => [], ledgerLocation: location, limits: { requestsPerMinute: 1_000_000 }, warmOverview: true });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 process.stdout.write(`port ${typeof address === 'object' && address ? address.port : 0}\n`);

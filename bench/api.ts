@@ -134,6 +134,17 @@ async function check(origin: string, path: string, secret: string): Promise<numb
 
 async function against(kind: string, location: string, size: number): Promise<void> {
   const { secret, user, password } = await credentials(location);
+  {
+    // the overview's one scan (counts, trend, due dates), as the server makes it when the ledger changes (SQLite: on its own thread)
+    const ledger = await openLedger(location);
+    try {
+      const t = performance.now();
+      await ledger.overview(new Date(), 90);
+      info(`${kind} ${size.toLocaleString('en')}: the overview's scan of all findings (once per ledger change, off the request path)`, performance.now() - t, 'ms');
+    } finally {
+      await ledger.close();
+    }
+  }
   const server = await startServer(location);
   try {
     const routes = [
@@ -169,7 +180,7 @@ async function against(kind: string, location: string, size: number): Promise<vo
     const cold = performance.now();
     const first = await fetch(`${server.origin}/`, { headers: { cookie } });
     if (first.status !== 200 || !(await first.text()).includes('Open findings, last 90 days')) throw new Error(`dashboard overview: ${first.status}`);
-    info(`${kind} ${size.toLocaleString('en')}: dashboard overview, first view after start (scans the findings)`, performance.now() - cold, 'ms');
+    info(`${kind} ${size.toLocaleString('en')}: dashboard overview, first view (its scan started when the server did)`, performance.now() - cold, 'ms');
     const o = await load(`${server.origin}/`, `cookie=${cookie}`, { rate: OVERVIEW_RATE, connections: 5 });
     if (o.non2xx || o.errors) throw new Error(`${kind} dashboard overview: ${o.non2xx} non-2xx, ${o.errors} errors`);
     report(`${kind} ${size.toLocaleString('en')}: dashboard overview GET /, p99 at ${OVERVIEW_RATE}/s`, o.p99, 'ms', OVERVIEW_BUDGET_MS, `p50 ${o.p50} ms, ${o.requests} requests (${o.rps.toFixed(0)}/s)`);

@@ -292,6 +292,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       logger: log,
       metrics,
       runEvents,
+      warmOverview: true,
       startRun,
       afterImport,
       ...(tls ? { tls } : {}),

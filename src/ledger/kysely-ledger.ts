@@ -39,7 +39,7 @@ import { KyselyAuthStore } from './auth-store.js';
 import { auditFacts, type AuditFacts } from './audit-facts.js';
 import { toRun } from './run-row.js';
 import { KyselyRunArtifacts, PiecewiseGzip, artifactDigests, insertRunArtifacts, prepareRunArtifacts, preparedResults, resultMembers } from './run-artifacts.js';
-import { overviewFacts, type OverviewFacts } from './overview.js';
+import { countFindings, overviewFacts, type OverviewFacts } from './overview.js';
 import { applyIncidentEvent, incidentIdOf, type IncidentRecord } from '../incidents/record.js';
 import { recordKey } from './ledger.js';
 import { GENESIS_HASH } from './migrations.js';
@@ -91,6 +91,8 @@ export interface StoreDriver {
   readPages(table: 'events' | 'findings', columns: readonly string[], key: string): AsyncIterable<unknown[][]>;
   /** Digest every findings row on another thread, where the store can (see verify-digests.ts). */
   rowDigests?(events?: EventShare): VerifyHelper | undefined;
+  /** The overview's facts from another thread (SQLite, whose queries block the thread that runs them); undefined when it cannot. */
+  overview?(now: Date, days: number): Promise<OverviewFacts> | undefined;
   bulkInsert(trx: Db, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returnIds: boolean): Promise<number[]>;
   close(): Promise<void>;
 }
@@ -508,22 +510,12 @@ export class KyselyLedger implements Ledger {
   }
 
   overview(now: Date, days: number): Promise<OverviewFacts> {
-    return overviewFacts(this.db, now, days);
+    // SQLite answers on a thread of its own when it can: the scan would hold this thread's event loop
+    return this.driver.overview?.(now, days) ?? overviewFacts(this.db, now, days);
   }
 
   async findingCounts(q: { lastRunId?: string } = {}): Promise<FindingCount[]> {
-    if (q.lastRunId === undefined) {
-      // grouped by (status, severity_rank): the findings_status_sev_id index answers it without reading a row
-      // (at 1M findings ~10× faster than grouping by the severity text); the same counts, in the same order
-      const rows = await this.db
-        .selectFrom('findings')
-        .select((eb) => ['status', 'severity_rank', eb.fn.countAll<number | string>().as('n')])
-        .groupBy(['status', 'severity_rank'])
-        .execute();
-      return rows
-        .map((r) => ({ severity: SEVERITIES.find((s) => severityRank(s) === Number(r.severity_rank))!, status: r.status as FindingStatus, count: Number(r.n) }))
-        .sort((a, b) => (a.severity < b.severity ? -1 : a.severity > b.severity ? 1 : a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
-    }
+    if (q.lastRunId === undefined) return countFindings(this.db);
     let query = this.db
       .selectFrom('findings')
       .select((eb) => ['severity', 'status', eb.fn.countAll<number | string>().as('n')])

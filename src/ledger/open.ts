@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { overviewOnWorker } from './overview-worker.js';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import { isPostgresUrl } from '../config/defaults.js';
@@ -79,6 +80,7 @@ async function openSqlite(file: string, sla: SlaDays): Promise<Ledger> {
     bulkInsert: (_trx, table, columns, rows, returnIds) => insert(table, columns, rows, returnIds),
     readPages: (table, columns, key) => sqliteReadPages(database, table, columns, key),
     rowDigests: (events) => digestRowsOnWorker(path, events),
+    overview: (now, days) => overviewOnWorker(path, now, days),
     async close() {
       // Kysely's destroy closes the database.
     },

@@ -44,6 +44,8 @@ export interface ServerDeps {
   metrics?: ServerMetrics;
   /** Scheduled runs starting and finishing ('run' events, see RunEvent), streamed to the dashboard at /events. */
   runEvents?: EventEmitter;
+  /** Compute the dashboard overview's facts at start-up (`vigil serve` does), so its first view does not wait. */
+  warmOverview?: boolean;
   /** Start a run now, the way scheduled runs go (`vigil serve` provides it); without it `POST /api/runs` answers 503. */
   startRun?: StartRun;
   /** After a `POST /api/runs/import` is recorded: incidents and alerts, as after a scan (`vigil serve` provides it). */
@@ -187,7 +189,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     void app.register(reportsRoutes({ ledger: deps.ledger, config: deps.config, ledgerLocation: deps.ledgerLocation ?? deps.config.ledger ?? '' }));
   }
   void app.register(
-    dashboardRoutes({ ledger: deps.ledger, sessions, failures, schedules: deps.schedules, secure: Boolean(deps.tls), reports: Boolean(deps.config), ...(deps.runEvents ? { runEvents: deps.runEvents } : {}) }),
+    dashboardRoutes({ ledger: deps.ledger, sessions, failures, schedules: deps.schedules, secure: Boolean(deps.tls), reports: Boolean(deps.config), ...(deps.runEvents ? { runEvents: deps.runEvents } : {}), ...(deps.warmOverview ? { warmOverview: true } : {}) }),
   );
   return app;
 }

@@ -5,11 +5,12 @@ import type { OverviewFacts } from '../../ledger/overview.js';
 const SLOW_MS = 100;
 
 /**
- * The overview's SLA breaches and trend, kept until the ledger changes (its head moves) or the
- * minute turns (breaches depend on the clock). On a small ledger every stale read recomputes at
- * once; on a large one (the last computation took over 100 ms) a stale read answers the previous
- * result and starts one recomputation in the background, so a page never waits on a full scan
- * except the very first.
+ * The overview's counts, trend and due dates, kept until the ledger changes (its head moves) or
+ * the UTC day turns; SLA breaches are counted from the due dates at each view (slaBreachesAt), so
+ * the clock needs no new scan. On a small ledger a stale read recomputes at once; on a large one
+ * (the last computation took over 100 ms) a stale read answers the previous result and starts one
+ * recomputation (on SQLite on a thread of its own), so a page waits on a full scan only when
+ * nothing has been computed yet — and `warm()` starts that at start-up.
  */
 export class OverviewCache {
   private last: { key: string; facts: OverviewFacts; tookMs: number } | undefined;
@@ -21,8 +22,7 @@ export class OverviewCache {
   ) {}
 
   async get(now: Date): Promise<OverviewFacts> {
-    const head = await this.ledger.head();
-    const key = `${head.seq}:${head.hash}:${Math.floor(now.getTime() / 60_000)}`;
+    const key = await this.keyAt(now);
     const last = this.last;
     if (last?.key === key) return last.facts;
     const fresh = this.compute(key, now);
@@ -31,6 +31,18 @@ export class OverviewCache {
       return last.facts;
     }
     return fresh;
+  }
+
+  /** Start computing now (at server start), so the first view does not wait; failures are left for the first view to meet. */
+  warm(now = new Date()): void {
+    void this.keyAt(now)
+      .then((key) => this.compute(key, now))
+      .catch(() => undefined);
+  }
+
+  private async keyAt(now: Date): Promise<string> {
+    const head = await this.ledger.head();
+    return `${head.seq}:${head.hash}:${now.toISOString().slice(0, 10)}`;
   }
 
   private compute(key: string, now: Date): Promise<OverviewFacts> {

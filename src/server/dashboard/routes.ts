@@ -16,6 +16,7 @@ import { INTEGER_ID_PARAMS, NO_QUERY } from '../schemas.js';
 import { LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, cookieValue, sameToken, setCookie, type SessionStore } from '../sessions.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { page, type Html } from './html.js';
+import { slaBreachesAt } from '../../ledger/overview.js';
 import { OverviewCache } from './overview-cache.js';
 import * as P from './pages.js';
 
@@ -40,6 +41,8 @@ export interface DashboardDeps {
   failures: FailureCounter;
   schedules: () => { name: string; cron: string; running: boolean }[];
   runEvents?: EventEmitter;
+  /** Compute the overview's facts at start-up, so the first view does not wait for the scan. */
+  warmOverview?: boolean;
   /** Served over HTTPS: cookies get `Secure`. */
   secure: boolean;
   /** Whether the report routes are served (the server has a config). */
@@ -62,6 +65,7 @@ const DATAMAP_MAX = 20_000;
 export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
   const { ledger, sessions } = deps;
   const overview = new OverviewCache(ledger, TREND_DAYS);
+  if (deps.warmOverview) overview.warm();
   return async (app) => {
     // pages are not the API: kept out of the OpenAPI document
     app.addHook('onRoute', (route) => {
@@ -165,8 +169,10 @@ export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
     app.get('/', { schema: { querystring: NO_QUERY } }, async (request, reply) => {
       const now = new Date();
       const open = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-      for (const c of await ledger.findingCounts()) if (ACTIVE_STATUSES.includes(c.status)) open[c.severity] += c.count;
-      const { slaBreaches, trend } = await overview.get(now);
+      const facts = await overview.get(now);
+      for (const c of facts.counts) if (ACTIVE_STATUSES.includes(c.status)) open[c.severity] += c.count;
+      const slaBreaches = slaBreachesAt(facts, now);
+      const trend = facts.trend;
       const lastRun = (await ledger.listRuns({ limit: 1 }))[0];
       const nextRuns = deps.schedules().map((s) => ({ name: s.name, running: s.running, at: nextFire(s.cron, now) }));
       return show(request, reply, 'Overview', '/', P.overviewBody({ open, trend, slaBreaches, lastRun, nextRuns }));
