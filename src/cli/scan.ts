@@ -15,6 +15,9 @@ import type { Notifier } from '../notify/notifier.js';
 // the registry only: each scanner's own module loads when a run needs it
 import { scannerIds } from '../../scanners/index.js';
 
+/** Incidents a scan names one per line at most; the rest are counted. */
+const INCIDENT_LINES = 20;
+
 interface ScanFlags {
   config?: string;
   format: string;
@@ -225,7 +228,10 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
           ctx,
           { logger: { ...logger, info: () => undefined }, listener: notifier },
         );
-        for (const i of done.opened) process.stderr.write(`vigil: incident ${i.id} opened: ${i.title} — runbook ${i.runbook.id} (vigil incidents show ${i.id})\n`);
+        // a first scan of a large codebase can open thousands: the first few, then how many more
+        for (const i of done.opened.slice(0, INCIDENT_LINES)) process.stderr.write(`vigil: incident ${i.id} opened: ${i.title} — runbook ${i.runbook.id} (vigil incidents show ${i.id})\n`);
+        const more = done.opened.length - INCIDENT_LINES;
+        if (more > 0) process.stderr.write(`vigil: … and ${more} more incidents opened (vigil incidents list)\n`);
       }
     }
 

@@ -42,7 +42,7 @@ import { KyselyRunArtifacts, PiecewiseGzip, artifactDigests, insertRunArtifacts,
 import { countFindings, overviewFacts, type OverviewFacts } from './overview.js';
 import { applyIncidentEvent, incidentIdOf, type IncidentRecord } from '../incidents/record.js';
 import { recordKey } from './ledger.js';
-import { GENESIS_HASH } from './migrations.js';
+import { FINDINGS_TEXT_PG, GENESIS_HASH } from './migrations.js';
 import type { FindingsTable, LedgerDatabase } from './schema.js';
 import { DEFAULT_SLA, slaDue, type SlaDays } from './sla.js';
 
@@ -456,8 +456,12 @@ export class KyselyLedger implements Ledger {
     if (q.target) filters.push((qb) => qb.where('target', '=', q.target));
     if (q.scanner) filters.push((qb) => qb.where('scanner', '=', q.scanner));
     if (q.ruleId) filters.push((qb) => qb.where('rule_id', '=', q.ruleId));
-    if (q.text) {
-      const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = q.text ? `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+    if (like && this.kind === 'postgres' && !q.text!.includes('\u001f')) {
+      // one case-insensitive match over the three columns as migration 0009's trigram index holds them (joined
+      // by U+001F, which the search does not hold, so no match spans two columns): case-insensitive as on SQLite
+      filters.push((qb) => qb.where(sql<boolean>`(${sql.raw(FINDINGS_TEXT_PG)}) ilike ${like} escape '\\'`));
+    } else if (like) {
       filters.push((qb) =>
         qb.where((eb: any) => // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
           eb.or([

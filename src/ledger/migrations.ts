@@ -267,6 +267,25 @@ export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REW
         await db.schema.createIndex('sessions_expires').ifNotExists().on('sessions').columns(['expires_at']).execute();
       },
     },
+    // A text search on PostgreSQL (`--text`, `?text=`) through a trigram index over title, rule and
+    // location (joined by U+001F, which no search may hold): a text nothing holds is answered from
+    // the index (~1 ms at 1,000,000 findings, not a ~400 ms walk of every row). pg_trgm ships with
+    // PostgreSQL (contrib) and is a trusted extension; where it cannot be created (a role without
+    // CREATE on the database, a server without contrib) the search still works, unindexed. Builds
+    // in ~15 s per 1,000,000 findings. SQLite has its covering index (0006).
+    '0009-findings-trgm': {
+      async up(db: Kysely<any>) {
+        if (dialect !== 'postgres') return;
+        await sql`savepoint vigil_trgm`.execute(db);
+        try {
+          await sql`create extension if not exists pg_trgm`.execute(db);
+          await sql.raw(`create index if not exists findings_text_trgm on findings using gin ((${FINDINGS_TEXT_PG}) gin_trgm_ops)`).execute(db);
+          await sql`release savepoint vigil_trgm`.execute(db);
+        } catch {
+          await sql`rollback to savepoint vigil_trgm`.execute(db);
+        }
+      },
+    },
   };
 }
 
@@ -275,6 +294,9 @@ export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REW
  * secrets-pass findings with the secret's hash: redact, re-fingerprint.
  */
 const REWRITE: StoredFindingRewrite = (f) => redactStoredFinding(f);
+
+/** The text a PostgreSQL search reads: what migration 0009's trigram index holds, written the same way. */
+export const FINDINGS_TEXT_PG = 'title || chr(31) || rule_id || chr(31) || location';
 
 /** The `prev_hash` of the first event. */
 export const GENESIS_HASH = '0'.repeat(64);

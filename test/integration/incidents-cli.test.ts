@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vigil } from '../helpers/cli.js';
+import { sarifLog } from '../helpers/sarif.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOP = join(ROOT, 'examples/shop');
@@ -94,5 +95,26 @@ describe('vigil incidents list|show|ack|resolve, and KEV through advisories impo
     const r = run(['incidents', 'show', '9999', '--ledger', ledger]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no incident with id 9999');
+  });
+});
+
+describe('a first scan that opens many incidents', () => {
+  it('names the first 20 on stderr and counts the rest; all are in the ledger', () => {
+    const d = mkdtempSync(join(tmpdir(), 'vigil-incidents-many-'));
+    try {
+      writeFileSync(
+        join(d, 'big.sarif'),
+        sarifLog(Array.from({ length: 25 }, (_, i) => ({ rule: `js/critical-${i}`, level: 'error' as const, file: `src/f${i}.js`, line: i + 1, securitySeverity: '9.8' }))),
+      );
+      const r = vigil(['scan', 'import', 'big.sarif', '--ledger', 'l.db', '--fail-on', 'none'], { cwd: d });
+      expect(r.code, r.stderr).toBe(0);
+      const lines = r.stderr.split('\n').filter((l) => /^vigil: incident \d+ opened: /.test(l));
+      expect(lines).toHaveLength(20);
+      expect(r.stderr).toContain('vigil: … and 5 more incidents opened (vigil incidents list)');
+      const list = vigil(['incidents', 'list', '--ledger', 'l.db', '--format', 'json'], { cwd: d });
+      expect((JSON.parse(list.stdout) as { incidents: unknown[] }).incidents).toHaveLength(25);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
