@@ -858,7 +858,10 @@ export class KyselyLedger implements Ledger {
         .selectFrom('events')
         .select(['finding_id', 'seq', 'at', 'type', 'data'])
         .where('finding_id', 'in', chunk.map((r) => r.id))
-        .where('type', 'in', [...FINDING_EVENT_TYPES])
+        // SQLite: `+type` keeps the type filter off the index, so the plan is events_finding's. Without
+        // statistics (a ledger never analysed) SQLite took events_type_seq and read every finding
+        // event once per chunk: a re-ingest of 100,000 findings spent 3.5 of its 6 s here.
+        .where(this.kind === 'sqlite' ? sql<string>`+type` : sql.ref<string>('type'), 'in', [...FINDING_EVENT_TYPES])
         .orderBy('finding_id')
         .orderBy('seq')
         .execute();
