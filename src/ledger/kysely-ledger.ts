@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Finding, FindingStatus, LedgerFinding } from '../model/finding.js';
 import { formatLocation } from '../model/location.js';
@@ -739,9 +739,11 @@ export class KyselyLedger implements Ledger {
     }
     const findings = { checked: rows, mismatches, total };
     const incidents = await this.verifyIncidents(replay);
+    const artifacts = await this.verifyArtifacts();
     if (total === 0) {
-      if (incidents.problems.length === 0) return { ...chain, findings, incidents };
-      return { ...chain, ok: false, findings, incidents, broken: { seq: null, reason: incidents.problems[0]! } };
+      const other = [...incidents.problems, ...artifacts.problems];
+      if (other.length === 0) return { ...chain, findings, incidents, artifacts };
+      return { ...chain, ok: false, findings, incidents, artifacts, broken: { seq: null, reason: other[0]! } };
     }
     const first = mismatches[0]!;
     return {
@@ -750,6 +752,45 @@ export class KyselyLedger implements Ledger {
       findings,
       broken: { seq: null, findingId: first.findingId, field: first.field, reason: describeMismatch(first) },
     };
+  }
+
+  /**
+   * Hold every file kept with a run (migration 0007) to the digests its run.finished event chained:
+   * a file edited, added or deleted outside vigil is named. Read a run at a time.
+   */
+  private async verifyArtifacts(): Promise<{ checked: number; problems: string[] }> {
+    const problems: string[] = [];
+    let checked = 0;
+    const expected = new Map<string, Map<string, { sha256: string; size: number }>>();
+    for (const e of await this.eventsOfType(['run.finished'])) {
+      const list = (e.data as { artifacts?: { kind: string; target: string; sha256: string; size: number }[] }).artifacts;
+      if (e.runId && list?.length) expected.set(e.runId, new Map(list.map((a) => [`${a.kind}\u0000${a.target}`, { sha256: a.sha256, size: a.size }])));
+    }
+    const name = (runId: string, kind: string, target: string) => `run ${runId}: its ${kind}${target ? ` of ${target}` : ''}`;
+    const runIds = await this.db.selectFrom('run_artifacts').select('run_id').distinct().execute();
+    for (const { run_id: runId } of runIds) {
+      const want = expected.get(runId);
+      const rows = await this.db.selectFrom('run_artifacts').select(['kind', 'target', 'sha256', 'size', 'content']).where('run_id', '=', runId).execute();
+      for (const r of rows) {
+        checked++;
+        const key = `${r.kind}\u0000${r.target}`;
+        const digest = want?.get(key);
+        want?.delete(key);
+        const stored = Buffer.from(r.content as Uint8Array);
+        if (!digest) problems.push(`${name(runId, r.kind, r.target)} is not in its run.finished event: it was added outside vigil`);
+        else if (digest.sha256 !== r.sha256 || digest.size !== Number(r.size) || createHash('sha256').update(stored).digest('hex') !== digest.sha256) {
+          problems.push(`${name(runId, r.kind, r.target)} differs from the digest its run.finished event chained: it was edited outside vigil`);
+        }
+      }
+      if (!want?.size) expected.delete(runId);
+    }
+    for (const [runId, left] of expected) {
+      for (const key of left.keys()) {
+        const [kind, target] = key.split('\u0000') as [string, string];
+        problems.push(`${name(runId, kind, target)} is missing: its run.finished event chained it, so it was deleted outside vigil`);
+      }
+    }
+    return { checked, problems };
   }
 
   /** Hold every incident row to the record its events make. */

@@ -107,6 +107,8 @@ export interface VerifyResult {
   findings?: { checked: number; mismatches: StateMismatch[]; total: number };
   /** Every incident row replayed against its events (only when the chain itself is intact). */
   incidents?: { checked: number; problems: string[] };
+  /** Every file kept with a run held to the digests its run.finished event chained (only when the chain itself is intact). */
+  artifacts?: { checked: number; problems: string[] };
 }
 
 /** One interface, two stores (SQLite and PostgreSQL), the same migrations. */

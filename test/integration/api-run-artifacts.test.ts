@@ -194,6 +194,9 @@ describe.each(stores)('what a run keeps, $name', (store) => {
   it('refuses a kept file edited outside vigil', async () => {
     const run = runOf([fileFinding(11), fileFinding(12)]);
     await f.ledger.ingest(run);
+    const intact = await f.ledger.verify();
+    expect(intact.ok).toBe(true);
+    expect(intact.artifacts!.checked).toBeGreaterThanOrEqual(1);
     const table = 'run_artifacts';
     // the content swapped, its digest left: the read fails at its end
     const other = gzipSync(Buffer.from(`${JSON.stringify({ ...fileFinding(13), id: 1, status: 'open', firstSeen: 'x', slaDue: null })}\n`));
@@ -205,6 +208,14 @@ describe.each(stores)('what a run keeps, $name', (store) => {
     const r = await f.app.inject({ url: `/api/runs/${run.run.id}/report`, headers: f.auth('ci') });
     expect(r.statusCode).toBe(409);
     expect(r.json()).toMatchObject({ code: 'VIGIL_ERR_LEDGER_TAMPERED', message: expect.stringContaining('edited outside vigil') });
+    // `ledger verify` names it too, and a kept file deleted outside vigil
+    let v = await f.ledger.verify();
+    expect(v.ok).toBe(false);
+    expect(v.artifacts!.problems).toContain(`run ${run.run.id}: its results differs from the digest its run.finished event chained: it was edited outside vigil`);
+    await exec(`delete from ${table} where run_id = '${run.run.id}'`);
+    v = await f.ledger.verify();
+    expect(v.ok).toBe(false);
+    expect(v.broken!.reason).toBe(`run ${run.run.id}: its results is missing: its run.finished event chained it, so it was deleted outside vigil`);
   });
 });
 

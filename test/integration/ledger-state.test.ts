@@ -46,7 +46,7 @@ describe.each(stores)('ledger state under the chain on $name', (store) => {
 
   beforeEach(async () => {
     await exec(
-      'drop table if exists findings; drop table if exists events; drop table if exists runs; drop table if exists ledger_head; drop table if exists incidents; drop table if exists kev_entries; drop table if exists users; drop table if exists api_tokens; ' +
+      'drop table if exists findings; drop table if exists events; drop table if exists runs; drop table if exists ledger_head; drop table if exists incidents; drop table if exists kev_entries; drop table if exists users; drop table if exists api_tokens; drop table if exists run_artifacts; drop table if exists sessions; ' +
         'drop table if exists kysely_migration; drop table if exists kysely_migration_lock; drop table if exists advisories; drop table if exists advisory_packages;',
     );
     ledger = await openLedger(location);

@@ -23,7 +23,7 @@ describe.each(stores)('ledger on $name', (store) => {
   });
   beforeEach(async () => {
     ledger?.close().catch(() => undefined);
-    await exec('drop table if exists findings; drop table if exists events; drop table if exists runs; drop table if exists ledger_head; drop table if exists incidents; drop table if exists kev_entries; drop table if exists users; drop table if exists api_tokens; drop table if exists kysely_migration; drop table if exists kysely_migration_lock;');
+    await exec('drop table if exists findings; drop table if exists events; drop table if exists runs; drop table if exists ledger_head; drop table if exists incidents; drop table if exists kev_entries; drop table if exists users; drop table if exists api_tokens; drop table if exists run_artifacts; drop table if exists sessions; drop table if exists kysely_migration; drop table if exists kysely_migration_lock;');
     ledger = await openLedger(location, { sla: { critical: 7, high: 30, medium: 90, low: 120 } });
     return async () => {
       await ledger.close();
