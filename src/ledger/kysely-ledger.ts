@@ -762,9 +762,15 @@ export class KyselyLedger implements Ledger {
     const problems: string[] = [];
     let checked = 0;
     const expected = new Map<string, Map<string, { sha256: string; size: number }>>();
-    for (const e of await this.eventsOfType(['run.finished'])) {
-      const list = (e.data as { artifacts?: { kind: string; target: string; sha256: string; size: number }[] }).artifacts;
-      if (e.runId && list?.length) expected.set(e.runId, new Map(list.map((a) => [`${a.kind}\u0000${a.target}`, { sha256: a.sha256, size: a.size }])));
+    // every run.finished event, a page at a time (a ledger of minutely runs holds hundreds of thousands)
+    for (let afterSeq = 0; ; ) {
+      const page = await this.eventsOfType(['run.finished'], { afterSeq, limit: 10_000 });
+      for (const e of page) {
+        const list = (e.data as { artifacts?: { kind: string; target: string; sha256: string; size: number }[] }).artifacts;
+        if (e.runId && list?.length) expected.set(e.runId, new Map(list.map((a) => [`${a.kind}\u0000${a.target}`, { sha256: a.sha256, size: a.size }])));
+      }
+      if (page.length < 10_000) break;
+      afterSeq = page[page.length - 1]!.seq;
     }
     const name = (runId: string, kind: string, target: string) => `run ${runId}: its ${kind}${target ? ` of ${target}` : ''}`;
     const runIds = await this.db.selectFrom('run_artifacts').select('run_id').distinct().execute();
