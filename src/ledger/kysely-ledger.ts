@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Finding, FindingStatus, LedgerFinding } from '../model/finding.js';
 import { formatLocation } from '../model/location.js';
@@ -38,7 +38,7 @@ import { KyselyKevStore } from './kev-store.js';
 import { KyselyAuthStore } from './auth-store.js';
 import { auditFacts, type AuditFacts } from './audit-facts.js';
 import { toRun } from './run-row.js';
-import { KyselyRunArtifacts, PiecewiseGzip, artifactDigests, insertRunArtifacts, prepareRunArtifacts, preparedResults, resultMembers } from './run-artifacts.js';
+import { KyselyRunArtifacts, PiecewiseGzip, artifactDigests, keptAsChained, storedBytes, type ArtifactDigest, insertRunArtifacts, prepareRunArtifacts, preparedResults, resultMembers } from './run-artifacts.js';
 import { countFindings, overviewFacts, type OverviewFacts } from './overview.js';
 import { applyIncidentEvent, incidentIdOf, type IncidentRecord } from '../incidents/record.js';
 import { recordKey } from './ledger.js';
@@ -761,13 +761,13 @@ export class KyselyLedger implements Ledger {
   private async verifyArtifacts(): Promise<{ checked: number; problems: string[] }> {
     const problems: string[] = [];
     let checked = 0;
-    const expected = new Map<string, Map<string, { sha256: string; size: number }>>();
+    const expected = new Map<string, Map<string, ArtifactDigest>>();
     // every run.finished event, a page at a time (a ledger of minutely runs holds hundreds of thousands)
     for (let afterSeq = 0; ; ) {
       const page = await this.eventsOfType(['run.finished'], { afterSeq, limit: 10_000 });
       for (const e of page) {
-        const list = (e.data as { artifacts?: { kind: string; target: string; sha256: string; size: number }[] }).artifacts;
-        if (e.runId && list?.length) expected.set(e.runId, new Map(list.map((a) => [`${a.kind}\u0000${a.target}`, { sha256: a.sha256, size: a.size }])));
+        const list = (e.data as { artifacts?: ArtifactDigest[] }).artifacts;
+        if (e.runId && list?.length) expected.set(e.runId, new Map(list.map((a) => [`${a.kind}\u0000${a.target}`, a])));
       }
       if (page.length < 10_000) break;
       afterSeq = page[page.length - 1]!.seq;
@@ -782,9 +782,8 @@ export class KyselyLedger implements Ledger {
         const key = `${r.kind}\u0000${r.target}`;
         const digest = want?.get(key);
         want?.delete(key);
-        const stored = Buffer.from(r.content as Uint8Array);
         if (!digest) problems.push(`${name(runId, r.kind, r.target)} is not in its run.finished event: it was added outside vigil`);
-        else if (digest.sha256 !== r.sha256 || digest.size !== Number(r.size) || createHash('sha256').update(stored).digest('hex') !== digest.sha256) {
+        else if (!keptAsChained({ sha256: r.sha256, size: r.size, content: storedBytes(r.content) }, digest)) {
           problems.push(`${name(runId, r.kind, r.target)} differs from the digest its run.finished event chained: it was edited outside vigil`);
         }
       }

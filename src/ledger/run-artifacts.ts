@@ -243,9 +243,9 @@ export class KyselyRunArtifacts implements RunArtifactStore {
     const row = await this.db.selectFrom('run_artifacts').selectAll().where('run_id', '=', runId).where('kind', '=', kind).where('target', '=', target).executeTakeFirst();
     if (!row) return undefined;
     const info = toInfo(row);
-    const stored = Buffer.isBuffer(row.content) ? row.content : Buffer.from(row.content as Uint8Array);
+    const stored = storedBytes(row.content);
     const mine = (await this.recorded(runId))?.find((d) => d.kind === kind && d.target === target);
-    if (!mine || mine.sha256 !== info.sha256 || mine.size !== info.size || sha256Hex(stored) !== info.sha256) {
+    if (!keptAsChained({ sha256: row.sha256, size: row.size, content: stored }, mine)) {
       throw new VigilError(
         'VIGIL_ERR_LEDGER_TAMPERED',
         `the ${kind} file kept with run ${runId}${target ? ` for target ${target}` : ''} is not the one the run's event recorded: it was edited outside vigil. ` +
@@ -283,6 +283,16 @@ export class KyselyRunArtifacts implements RunArtifactStore {
     const d = JSON.parse(ev.data) as { artifacts?: ArtifactDigest[] };
     return d.artifacts ?? [];
   }
+}
+
+/** A kept file is what its run.finished event chained: the same digest and size, and stored bytes that hash to it. */
+export function keptAsChained(row: { sha256: string; size: number | string; content: Buffer }, chained: ArtifactDigest | undefined): boolean {
+  return chained !== undefined && chained.sha256 === row.sha256 && chained.size === Number(row.size) && sha256Hex(row.content) === chained.sha256;
+}
+
+/** A content column as a Buffer (better-sqlite3 and pg hand back a Buffer; anything else is copied). */
+export function storedBytes(content: unknown): Buffer {
+  return Buffer.isBuffer(content) ? content : Buffer.from(content as Uint8Array);
 }
 
 function sha256Hex(b: Buffer): string {

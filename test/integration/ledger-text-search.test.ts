@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openLedger } from '../../src/ledger/index.js';
+import { openLedger, type Ledger } from '../../src/ledger/index.js';
 import type { LedgerFinding } from '../../src/model/finding.js';
 import pg from 'pg';
 import { FINDINGS_TEXT_PG } from '../../src/ledger/migrations.js';
@@ -16,6 +16,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const expected = (all: LedgerFinding[], text: string) =>
   all.filter((f) => [f.title, f.ruleId, JSON.stringify(f.location)].some((s) => s.toLowerCase().includes(text.toLowerCase())));
 
+/** Each text, page by page and with severity, status, offset and total, gives what filtering the whole listing gives. */
+async function expectSearchesLikeFiltering(ledger: Ledger, all: LedgerFinding[], texts: string[]): Promise<void> {
+  for (const text of texts) {
+    const want = expected(all, text).map((f) => f.id);
+    const got: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ledger.listFindings({ text, limit: 7, ...(cursor ? { cursor } : {}) });
+      got.push(...page.findings.map((f) => f.id));
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    expect(got, text).toEqual(want);
+    const high = await ledger.listFindings({ text, severity: ['high'], status: ['open'], limit: 5, offset: 2, withTotal: true });
+    const wantHigh = expected(all, text).filter((f) => f.severity === 'high');
+    expect(high.findings.map((f) => f.id), text).toEqual(wantHigh.slice(2, 7).map((f) => f.id));
+    expect(high.total).toBe(wantHigh.length);
+  }
+}
+
 describe('listFindings with text on SQLite (ids from the covering index, then the rows)', () => {
   it('gives the same rows in the same order as filtering the whole listing, page by page and with offset', async () => {
     const ledger = await openLedger(join(dir, 'ledger.db'));
@@ -23,21 +42,7 @@ describe('listFindings with text on SQLite (ids from the covering index, then th
       await ledger.ingest(runOf(Array.from({ length: 240 }, (_, i) => fileFinding(i))));
       const all = (await ledger.listFindings({ limit: 10_000 })).findings;
       expect(all).toHaveLength(240);
-      for (const text of ['Problem 1', 'FILE-7', 'rule-3', '%', '_', 'nothing like it']) {
-        const want = expected(all, text).map((f) => f.id);
-        const got: number[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await ledger.listFindings({ text, limit: 7, ...(cursor ? { cursor } : {}) });
-          got.push(...page.findings.map((f) => f.id));
-          cursor = page.next ?? undefined;
-        } while (cursor);
-        expect(got, text).toEqual(want);
-        const high = await ledger.listFindings({ text, severity: ['high'], status: ['open'], limit: 5, offset: 2, withTotal: true });
-        const wantHigh = expected(all, text).filter((f) => f.severity === 'high');
-        expect(high.findings.map((f) => f.id), text).toEqual(wantHigh.slice(2, 7).map((f) => f.id));
-        expect(high.total).toBe(wantHigh.length);
-      }
+      await expectSearchesLikeFiltering(ledger, all, ['Problem 1', 'FILE-7', 'rule-3', '%', '_', 'nothing like it']);
     } finally {
       await ledger.close();
     }
@@ -52,21 +57,7 @@ describe('listFindings with text on PostgreSQL (one case-insensitive match, thro
       await ledger.ingest(runOf(Array.from({ length: 240 }, (_, i) => fileFinding(i))));
       const all = (await ledger.listFindings({ limit: 10_000 })).findings;
       // a text holding U+001F cannot span two columns: it is searched column by column, and matches nothing here
-      for (const text of ['Problem 1', 'FILE-7', 'rule-3', '%', '_', 'nothing like it', 'problem 2\u001frule']) {
-        const want = expected(all, text).map((f) => f.id);
-        const got: number[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await ledger.listFindings({ text, limit: 7, ...(cursor ? { cursor } : {}) });
-          got.push(...page.findings.map((f) => f.id));
-          cursor = page.next ?? undefined;
-        } while (cursor);
-        expect(got, text).toEqual(want);
-        const high = await ledger.listFindings({ text, severity: ['high'], status: ['open'], limit: 5, offset: 2, withTotal: true });
-        const wantHigh = expected(all, text).filter((f) => f.severity === 'high');
-        expect(high.findings.map((f) => f.id), text).toEqual(wantHigh.slice(2, 7).map((f) => f.id));
-        expect(high.total).toBe(wantHigh.length);
-      }
+      await expectSearchesLikeFiltering(ledger, all, ['Problem 1', 'FILE-7', 'rule-3', '%', '_', 'nothing like it', 'problem 2\u001frule']);
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       try {
