@@ -235,7 +235,7 @@ export function toSarifLocation(loc: Location): Json {
     }
     case 'database':
       return {
-        logicalLocations: [{ name: loc.table ?? loc.schema, fullyQualifiedName: formatLocation(loc), kind: 'resource' }],
+        logicalLocations: [{ name: loc.object?.name ?? loc.table ?? loc.schema, fullyQualifiedName: formatLocation(loc), kind: loc.object?.type === 'function' ? 'function' : 'resource' }],
       };
   }
 }

@@ -21,6 +21,11 @@ const ENTRIES: readonly ScannerEntry[] = [
   { id: 'tls', create: async () => (await import('./tls/tls-scanner.js')).createTlsScanner() },
   { id: 'web', create: async () => (await import('./web/web-scanner.js')).createWebScanner() },
   { id: 'datamap', create: async () => (await import('./datamap/datamap-scanner.js')).createDatamapScanner() },
+  { id: 'postgres', create: async () => (await import('./postgres/postgres-scanner.js')).createPostgresScanner() },
+  { id: 'migrations', create: async () => (await import('./migrations/migrations-scanner.js')).createMigrationsScanner() },
+  { id: 'pages', create: async () => (await import('./pages/pages-scanner.js')).createPagesScanner() },
+  { id: 'api', create: async () => (await import('./api/api-scanner.js')).createApiScanner() },
+  { id: 'perf', create: async () => (await import('./perf/perf-scanner.js')).createPerfScanner() },
 ];
 
 /** Map ids to factories; two entries with one id is a bug and throws VIGIL_ERR_SCANNER_DUPLICATE. */

@@ -46,6 +46,9 @@ interface ScanFlags {
   starttls?: string;
   profile?: string;
   sources?: string[];
+  budget?: string;
+  schemas?: string[];
+  header?: string[];
 }
 
 /** `vigil scan` — every target in the config, or one scanner on one target. */
@@ -88,6 +91,9 @@ export function registerScan(program: Command): void {
     .option('--openapi <file|url>', 'web: an OpenAPI/Swagger spec whose operations join the scan')
     .option('--rules-config <file>', 'web: ZAP baseline rules file (id<TAB>IGNORE|INFO|WARN|FAIL)')
     .option('--profile <name>', 'tls: the Mozilla profile to check against: modern | intermediate | old (default intermediate)')
+    .option('--budget <file>', 'perf, pages: a budget file (YAML or JSON); without one the defaults hold (perf: 10 connections expected, p95 under 1 s at 10x, errors under 1 %; pages: Lighthouse\'s own pass thresholds)')
+    .option('--schemas <name...>', 'postgres: the schemas exposed to clients (default: public, and the API roles\' grants on a Supabase database)')
+    .option('--header <"Name: value"...>', 'api: the low-privilege credential: headers sent on the second pass (e.g. "Authorization: Bearer …"); never printed')
     .option('--sources <path|url...>', 'datamap: where reality is read for drift against the data map: SQL schema or migration files, ORM models, postgres:// URLs, site URLs for cookies')
     .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
       process.exitCode = await scanCommand(scanner, target, flags);
@@ -134,6 +140,9 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
     if (flags.rulesConfig) options.rulesConfig = resolve(flags.rulesConfig);
     // paths are resolved here, against the working folder; URLs (postgres://, https://) pass as given
     if (flags.sources) options.sources = flags.sources.map((s) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : resolve(s)));
+    if (flags.budget) options.budget = resolve(flags.budget);
+    if (flags.schemas) options.exposedSchemas = flags.schemas;
+    if (flags.header) options.lowPrivilege = { name: 'cli', headers: headerOption(flags.header) };
     const target = targetFromArg(targetArg!);
     // naming the target on the command line with --active is the consent a config gives with active: true
     if (flags.active) target.active = true;
@@ -295,4 +304,18 @@ function summaryLine(s: Record<string, number>, g: { failOn: string; failed: boo
   const counts = ['critical', 'high', 'medium', 'low', 'info'].map((k) => `${s[k] ?? 0} ${k}`).join(', ');
   const verdict = g.failOn === 'none' ? 'gate off' : g.failed ? `gate FAILED at ${g.failOn} (${g.counted} findings)` : `gate passed at ${g.failOn}`;
   return `vigil: ${counts} — ${verdict}`;
+}
+
+/** `--header "Name: value"` flags as a header map; a malformed one is a usage error that never echoes its value. */
+function headerOption(values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const i = v.indexOf(':');
+    const name = i > 0 ? v.slice(0, i).trim() : '';
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      throw new VigilError('VIGIL_ERR_USAGE', '--header takes "Name: value" (e.g. "Authorization: Bearer …"); the value given has no valid header name before a colon');
+    }
+    out[name] = v.slice(i + 1).trim();
+  }
+  return out;
 }

@@ -30,10 +30,20 @@ export interface DatamapLocation {
   file: string;
   pointer: string;
 }
+/** Kinds of database object a finding may name besides a table (the postgres scanner's lints). */
+export const DATABASE_OBJECT_TYPES = ['table', 'view', 'function', 'policy', 'index', 'constraint', 'extension', 'role', 'setting', 'hba', 'query'] as const;
+export type DatabaseObjectType = (typeof DATABASE_OBJECT_TYPES)[number];
+
 export interface DatabaseLocation {
   kind: 'database';
+  /** The schema; empty for objects of the whole cluster (a role, a setting, a pg_hba line). */
   schema: string;
   table?: string;
+  /**
+   * The object the finding is about when it is not the table itself: a policy or index of the
+   * table, a function or view of the schema, a role, a setting, a query (by its queryid).
+   */
+  object?: { type: DatabaseObjectType; name: string };
 }
 export type Location =
   | FileLocation
@@ -85,7 +95,8 @@ export function locationKey(loc: Location): string {
     case 'datamap':
       return `datamap:${normalisePath(loc.file)}#${loc.pointer}`;
     case 'database':
-      return `database:${loc.schema}.${loc.table ?? ''}`;
+      // without an object the key is what it was before objects existed, so fingerprints hold
+      return `database:${loc.schema}.${loc.table ?? ''}${loc.object ? `#${loc.object.type}:${loc.object.name}` : ''}`;
   }
 }
 
@@ -105,7 +116,12 @@ export function formatLocation(loc: Location): string {
     }
     case 'datamap':
       return `${loc.file}#${loc.pointer}`;
-    case 'database':
-      return loc.table ? `${loc.schema}.${loc.table}` : loc.schema;
+    case 'database': {
+      // `public.orders`, `public.orders policy orders_read`, `public function f(integer)`, `role app`
+      const base = loc.table ? `${loc.schema}.${loc.table}` : loc.schema;
+      if (!loc.object) return base;
+      const obj = `${loc.object.type} ${loc.object.name}`;
+      return base ? `${base} ${obj}` : obj;
+    }
   }
 }

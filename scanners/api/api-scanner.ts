@@ -1,0 +1,19 @@
+import { VigilError } from '../../src/errors.js';
+import type { Finding } from '../../src/model/finding.js';
+import type { Scanner, ScanContext } from '../../src/model/scanner.js';
+import type { Target } from '../../src/model/target.js';
+
+// PLACEHOLDER while issue 15 is being built: replaced by the real scanner before it lands
+export class ApiScanner implements Scanner {
+  readonly id = 'api';
+  readonly version = 1;
+
+  // eslint-disable-next-line require-yield
+  async *run(_target: Target, _ctx: ScanContext): AsyncIterable<Finding> {
+    throw new VigilError('VIGIL_ERR_INTERNAL', 'the api scanner is not built yet');
+  }
+}
+
+export function createApiScanner(): Scanner {
+  return new ApiScanner();
+}
