@@ -69,7 +69,13 @@ export function writeJunit(report: ScanReport): string {
 
   for (const s of suites.values()) {
     const p = s.part;
-    if (p && p.status !== 'complete') {
+    if (p && p.status === 'skipped') {
+      s.skipped++;
+      s.cases.push(
+        `    <testcase classname="${xmlAttr(p.scanner)}" name="${xmlAttr(`${p.scanner} on ${p.target}`)}">\n` +
+          `      <skipped message="${xmlAttr(p.notes?.[0] ?? 'skipped')}"/>\n    </testcase>`,
+      );
+    } else if (p && p.status !== 'complete') {
       s.errors++;
       const message = p.error ?? `${p.scanner} on ${p.target}: ${p.status}`;
       s.cases.push(

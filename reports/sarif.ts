@@ -70,8 +70,9 @@ export function toSarifLog(report: ScanReport, opts: SarifOptions = {}): Json {
   const notifications = run.parts
     .filter((p) => p.status !== 'complete')
     .map((p) => ({
-      level: 'error',
-      message: { text: p.error ?? `${p.scanner} on ${p.target}: ${p.status}` },
+      // a part left out on purpose is a note, not an error of the run
+      level: p.status === 'skipped' ? 'note' : 'error',
+      message: { text: p.error ?? p.notes?.[0] ?? `${p.scanner} on ${p.target}: ${p.status}` },
       properties: { scanner: p.scanner, target: p.target, status: p.status },
     }));
   if (notifications.length) invocation.toolExecutionNotifications = notifications;

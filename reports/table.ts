@@ -63,6 +63,10 @@ export function writeTable(report: ScanReport, opts: TableOptions): string {
   out.push(summaryLine(report, paint));
   for (const p of report.run.parts) {
     if (p.status === 'complete') continue;
+    if (p.status === 'skipped') {
+      out.push(truncate(clean(`– ${p.scanner} on ${p.target}: ${p.notes?.[0] ?? 'skipped'}`), width));
+      continue;
+    }
     const line = truncate(clean(`✗ ${p.scanner} on ${p.target}: ${p.error ?? p.status}`), width);
     out.push(paint(RED, line));
   }

@@ -4,7 +4,7 @@ import { VigilError, isVigilError } from '../errors.js';
 import type { VigilConfig } from '../config/types.js';
 import type { ReportedFinding } from '../model/report.js';
 import { FAIL_ON, type FailOn } from '../model/severity.js';
-import type { RunResult } from '../model/run.js';
+import { partFailed, type RunResult } from '../model/run.js';
 import { recordKey, type IngestSummary, type Ledger } from '../ledger/index.js';
 import { PartThreads, planFromConfig, targetFromArg, runScan, ttyProgress, type PlanItem } from '../runner/index.js';
 import { stderrLogger } from '../util/logger.js';
@@ -288,7 +288,7 @@ async function scanCommand(scannerId: string | undefined, targetArg: string | un
       );
     }
     for (const p of result.run.parts) for (const n of p.notes ?? []) process.stderr.write(`vigil: note: ${p.scanner} on ${p.target}: ${n}\n`);
-    const failedParts = result.run.parts.filter((p) => p.status !== 'complete');
+    const failedParts = result.run.parts.filter(partFailed);
     for (const p of failedParts) process.stderr.write(`vigil: error ${p.scanner} on ${p.target} ${p.status}: ${p.error}\n`);
     if (failedParts.length) return 3;
     return report.gate.failed ? 1 : 0;

@@ -3,7 +3,7 @@ import { describeError } from '../errors.js';
 import type { IngestSummary, Ledger } from '../ledger/ledger.js';
 import { recordKey } from '../ledger/ledger.js';
 import { ACTIVE_STATUSES } from '../model/finding.js';
-import type { RunResult } from '../model/run.js';
+import { partFailed, type RunResult } from '../model/run.js';
 import type { Logger } from '../util/logger.js';
 import type { NewIncident } from './actions.js';
 import { dueTimes, escalations, formatDuration } from './clock.js';
@@ -67,7 +67,7 @@ export function incidentsForRun(result: RunResult, summary: IngestSummary, ctx: 
   const schedule = scheduleOf(result.run.trigger);
   if (opts.scheduled && schedule) {
     for (const p of result.run.parts) {
-      if (p.status === 'complete') continue;
+      if (!partFailed(p)) continue;
       const rb = matchEvent({ type: 'scan-failed', scanner: p.scanner, target: p.target, runId: result.run.id }, ctx.runbooks);
       if (!rb) continue;
       out.push({

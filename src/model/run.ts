@@ -3,8 +3,17 @@ import type { Finding } from './finding.js';
 export const RUN_STATUSES = ['running', 'complete', 'partial', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const PART_STATUSES = ['complete', 'failed', 'timeout', 'aborted'] as const;
+/**
+ * `skipped`: the part was planned but left out before it ran, with a note saying why (the demo
+ * leaves out `postgres` when no PostgreSQL answers). It proves nothing fixed and is no failure.
+ */
+export const PART_STATUSES = ['complete', 'failed', 'timeout', 'aborted', 'skipped'] as const;
 export type PartStatus = (typeof PART_STATUSES)[number];
+
+/** A part that ran and failed (an error, a timeout or an abort), as opposed to one that completed or was left out. */
+export function partFailed(p: { status: PartStatus }): boolean {
+  return p.status !== 'complete' && p.status !== 'skipped';
+}
 
 /** One scanner on one target within a run. */
 export interface RunPart {
@@ -81,6 +90,8 @@ export interface RunResult {
 export function runStatusOf(parts: readonly RunPart[]): RunStatus {
   if (parts.length === 0) return 'complete';
   const ok = parts.filter((p) => p.status === 'complete').length;
-  if (ok === parts.length) return 'complete';
+  // a part left out on purpose neither fails a run nor completes it
+  const skipped = parts.filter((p) => p.status === 'skipped').length;
+  if (ok + skipped === parts.length) return ok || !skipped ? 'complete' : 'partial';
   return ok === 0 ? 'failed' : 'partial';
 }

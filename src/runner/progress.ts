@@ -32,8 +32,9 @@ export function ttyProgress(stream: NodeJS.WriteStream = process.stderr): ((e: P
       case 'part-end': {
         done = e.done;
         running.delete(`${e.part.scanner} on ${e.part.target}`);
-        const mark = e.part.status === 'complete' ? '✓' : '✗';
-        const tail = e.part.status === 'complete' ? `${e.part.findings} findings` : `${e.part.status}: ${e.part.error ?? ''}`;
+        const mark = e.part.status === 'complete' ? '✓' : e.part.status === 'skipped' ? '–' : '✗';
+        const tail =
+          e.part.status === 'complete' ? `${e.part.findings} findings` : e.part.status === 'skipped' ? (e.part.notes?.[0] ?? 'skipped') : `${e.part.status}: ${e.part.error ?? ''}`;
         stream.write(`\r\x1b[2K${mark} ${e.part.scanner} on ${e.part.target} — ${tail}\n`);
         if (running.size) status();
         break;

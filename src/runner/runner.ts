@@ -14,6 +14,8 @@ export interface PlanItem {
   target: Target;
   scanner: string;
   options: ScanOptions;
+  /** Leave the part out, recorded as `skipped` with this reason as its note (nothing runs). */
+  skip?: string;
 }
 
 export type ProgressEvent =
@@ -125,6 +127,11 @@ async function runPart(
 ): Promise<{ part: RunPart; findings: TargetedFinding[]; artifacts: PartArtifact[]; error?: unknown }> {
   const { timeoutMs, logger, now } = env;
   const startedAt = now().toISOString();
+  if (item.skip !== undefined) {
+    opts.onProgress?.({ type: 'part-start', scanner: item.scanner, target: item.target.name });
+    const part: RunPart = { scanner: item.scanner, scannerVersion: 0, target: item.target.name, status: 'skipped', error: null, findings: 0, notes: [`left out: ${item.skip}`], startedAt, finishedAt: now().toISOString() };
+    return { part, findings: [], artifacts: [] };
+  }
   const ac = new AbortController();
   const onOuterAbort = () => ac.abort(opts.signal!.reason ?? new Error('aborted'));
   if (opts.signal?.aborted) onOuterAbort();

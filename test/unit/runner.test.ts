@@ -53,6 +53,26 @@ function scanners(state: { active: number; maxActive: number }): (id: string) =>
 }
 
 describe('runner', () => {
+  it('records a part left out as skipped with its reason, runs nothing for it, and keeps the run complete', async () => {
+    const state = { active: 0, maxActive: 0 };
+    let built = 0;
+    const make = scanners(state);
+    const plan: PlanItem[] = [
+      { target: target('a'), scanner: 'ok', options: {} },
+      { target: target('b'), scanner: 'throws', options: {}, skip: 'PostgreSQL did not answer at 127.0.0.1:5432' },
+    ];
+    const res = await runScan(plan, { createScanner: (id) => (built++, make(id)), trigger: 'cli', baseDir: '/tmp' });
+    expect(built).toBe(1);
+    expect(res.run.status).toBe('complete');
+    const skipped = res.run.parts.find((p) => p.target === 'b')!;
+    expect(skipped).toMatchObject({ status: 'skipped', findings: 0, error: null, notes: ['left out: PostgreSQL did not answer at 127.0.0.1:5432'] });
+    expect(res.findings.every((f) => f.target === 'a')).toBe(true);
+    expect(res.errors.size).toBe(0);
+    // a run whose every part was left out proved nothing: partial, not complete
+    const none = await runScan([plan[1]!], { createScanner: make, trigger: 'cli', baseDir: '/tmp' });
+    expect(none.run.status).toBe('partial');
+  });
+
   it('runs targets × scanners with bounded concurrency and sorted, unique findings', async () => {
     const state = { active: 0, maxActive: 0 };
     const plan: PlanItem[] = ['a', 'b', 'c', 'd', 'e'].map((n) => ({ target: target(n), scanner: 'ok', options: {} }));
