@@ -88,12 +88,12 @@ export function registerScan(program: Command): void {
     .option('--intermediates <file...>', 'tls: intermediate CA certificates (PEM) that may complete a chain the server sends incomplete; never trusted as roots, and no AIA URL is ever fetched')
     .option('--starttls <protocol>', 'tls: smtp | postgres | none (default: from the port, 25/587 smtp, 5432 postgres)')
     .option('--active', 'web: also run the active (attack) rules; only ever against the target named here or marked active: true in the config')
-    .option('--openapi <file|url>', 'web: an OpenAPI/Swagger spec whose operations join the scan')
+    .option('--openapi <file|url>', 'web: an OpenAPI/Swagger spec whose operations join the scan; api: the spec whose every operation is checked for authorisation')
     .option('--rules-config <file>', 'web: ZAP baseline rules file (id<TAB>IGNORE|INFO|WARN|FAIL)')
     .option('--profile <name>', 'tls: the Mozilla profile to check against: modern | intermediate | old (default intermediate)')
     .option('--budget <file>', 'perf, pages: a budget file (YAML or JSON); without one the defaults hold (perf: 10 connections expected, p95 under 1 s at 10x, errors under 1 %; pages: Lighthouse\'s own pass thresholds)')
     .option('--schemas <name...>', 'postgres: the schemas exposed to clients (default: public, and the API roles\' grants on a Supabase database)')
-    .option('--header <"Name: value"...>', 'api: the low-privilege credential: headers sent on the second pass (e.g. "Authorization: Bearer …"); never printed')
+    .option('--header <header...>', 'api: the low-privilege credential: headers sent on the second pass (e.g. "Authorization: Bearer …"); never printed')
     .option('--sources <path|url...>', 'datamap: where reality is read for drift against the data map: SQL schema or migration files, ORM models, postgres:// URLs, site URLs for cookies')
     .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
       process.exitCode = await scanCommand(scanner, target, flags);

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import helmet from 'helmet';
+import { apiHandler } from './api.mjs';
 
 const FILES = join(dirname(fileURLToPath(import.meta.url)), 'files');
 
@@ -26,13 +27,14 @@ function page(title, body) {
 /** The demo shop as a request handler; `hardened` turns every flaw off. */
 export function shopHandler({ hardened = false } = {}) {
   const db = openDb();
+  const api = apiHandler({ db, hardened });
   // helmet's default CSP allows any https: host for styles and fonts, which ZAP (and vigil) rate
   // as a wildcard: the hardened shop serves only its own
   const guard = hardened ? helmet({ contentSecurityPolicy: { directives: { styleSrc: ["'self'"], fontSrc: ["'self'"] } } }) : undefined;
   return (req, res) => {
     const run = () => {
       try {
-        route(req, res, db, hardened);
+        route(req, res, db, hardened, api);
       } catch {
         // a value Node refuses in a header (CR/LF in a redirect target): an error page, not a crash
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -55,8 +57,15 @@ export function shopHandler({ hardened = false } = {}) {
   };
 }
 
-function route(req, res, db, hardened) {
+function route(req, res, db, hardened, api) {
   const url = new URL(req.url ?? '/', 'http://shop.invalid');
+  // the JSON API and the health check: not linked from any page
+  if (url.pathname.startsWith('/api/')) return api(req, res, url);
+  if (url.pathname === '/healthz') {
+    const { rss, heapUsed } = process.memoryUsage();
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    return res.end(JSON.stringify({ status: 'ok', memory: { rss, heapUsed } }));
+  }
   const q = (k) => url.searchParams.get(k) ?? '';
   const html = (status, body, headers = {}) => {
     res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...(hardened ? { 'cache-control': 'no-store' } : {}), ...headers });
