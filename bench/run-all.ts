@@ -9,6 +9,7 @@ import { benchRegex } from './regex.js';
 import { benchDatamap } from './datamap.js';
 import { benchAudit } from './audit.js';
 import { benchApi } from './api.js';
+import { benchPostgres } from './postgres-scan.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
@@ -31,3 +32,5 @@ process.stdout.write('\naudit report (issue 13)\n');
 await benchAudit();
 process.stdout.write('\nserver API (issue 14)\n');
 await benchApi();
+process.stdout.write('\npostgres scanner (issue 15)\n');
+await benchPostgres();

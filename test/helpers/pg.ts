@@ -30,3 +30,24 @@ export async function createTestDatabase(prefix = 'vigil_test'): Promise<{ url: 
     },
   };
 }
+
+/**
+ * The server's `ssl` setting is shared by every suite: the TLS test turns it on for a moment, the
+ * postgres scanner's tests expect it off. The first holds this advisory lock exclusively while ssl
+ * is on; the others hold it shared while they rely on it being off, so the two never overlap.
+ */
+export const SSL_SETTING_LOCK = 0x76696769;
+
+/** Hold SSL_SETTING_LOCK shared on a connection of its own; the returned function releases it. */
+export async function holdSslSettingShared(): Promise<() => Promise<void>> {
+  // advisory locks are per database: this one lives in `postgres`, where the TLS test takes it
+  const u = new URL(PG_ADMIN_URL);
+  u.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: u.toString() });
+  await c.connect();
+  await c.query('select pg_advisory_lock_shared($1)', [SSL_SETTING_LOCK]);
+  return async () => {
+    // ending the session releases the lock too
+    await c.end();
+  };
+}

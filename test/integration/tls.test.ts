@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vigilAsync } from '../helpers/cli.js';
 import { CA_ISSUERS_URL, makePki, type Pki, type PkiLeaf } from '../helpers/tls-pki.js';
 import { freePort } from '../helpers/ports.js';
+import { SSL_SETTING_LOCK } from '../helpers/pg.js';
 import { nodeTlsServer, opensslServer, plainHttpServer, silentServer, type NodeServerOptions, type Running } from '../helpers/tls-servers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-tls-'));
@@ -325,6 +326,8 @@ describe('STARTTLS', () => {
     for (const f of [sslDir, key, cert]) chownSync(f, uid, uid);
     const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
     await admin.connect();
+    // the postgres scanner's tests expect ssl off: they hold this lock shared while they scan
+    await admin.query('SELECT pg_advisory_lock($1)', [SSL_SETTING_LOCK]);
     try {
       await admin.query(`ALTER SYSTEM SET ssl_cert_file = '${cert}'`);
       await admin.query(`ALTER SYSTEM SET ssl_key_file = '${key}'`);
@@ -350,6 +353,15 @@ describe('STARTTLS', () => {
       await admin.query('ALTER SYSTEM RESET ssl_cert_file');
       await admin.query('ALTER SYSTEM RESET ssl_key_file');
       await admin.query('SELECT pg_reload_conf()');
+      // new sessions see ssl off again before the lock goes (a session's SHOW follows the reload)
+      for (let i = 0; i < 50; i++) {
+        const check = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+        await check.connect();
+        const off = ((await check.query('SHOW ssl')).rows[0] as { ssl: string }).ssl === 'off';
+        await check.end();
+        if (off) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await admin.end();
       rmSync(sslDir, { recursive: true, force: true });
     }
