@@ -10,6 +10,7 @@ import { benchDatamap } from './datamap.js';
 import { benchAudit } from './audit.js';
 import { benchApi } from './api.js';
 import { benchPostgres } from './postgres-scan.js';
+import { benchUptime } from './uptime.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
@@ -34,3 +35,5 @@ process.stdout.write('\nserver API (issue 14)\n');
 await benchApi();
 process.stdout.write('\npostgres scanner (issue 15)\n');
 await benchPostgres();
+process.stdout.write('\nuptime probes (issue 15)\n');
+await benchUptime();

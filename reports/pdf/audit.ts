@@ -1,6 +1,6 @@
 /**
  * The audit report as a signed PDF/A-2b: cover, executive summary, scan coverage, findings, SLA,
- * exceptions, incidents, control mapping, data map, the open-findings appendix, and an integrity
+ * exceptions, incidents, control mapping, data map, availability, the open-findings appendix, and an integrity
  * section that ends the document with the ledger head and the signing key. Every figure comes
  * from the `AuditReport`; this file only lays it out, and says so in words when a part is empty.
  */
@@ -11,6 +11,8 @@ import { keyFingerprint } from '../audit/key.js';
 import { FINDING_STATUSES, type AuditFindingRow, type AuditReport, type ControlStatus } from '../audit/model.js';
 import { COLOURS, fmtDate, fmtPercent, fmtTime, PdfWriter, SEVERITY_COLOURS, type Cell, type Column } from './document.js';
 import { reserveSignature, signPdf } from './sign.js';
+import { availabilitySection } from './availability.js';
+import type { AuditAvailability } from '../../src/audit/availability.js';
 import { CONTROL_LABEL, SEVERITY_LABEL, STATUS_LABEL } from '../audit/labels.js';
 
 const CONTROL_COLOUR: Record<ControlStatus, string> = { met: COLOURS.good, partial: COLOURS.warn, 'not-met': COLOURS.bad, 'no-data': COLOURS.none };
@@ -56,8 +58,11 @@ function findingRow(f: AuditFindingRow): Cell[] {
   return [`#${f.id}`, sev(f.severity), f.status.replace('_', ' '), f.title, f.target, { text: f.location, mono: true }, fmtDate(f.firstSeen), fmtDate(f.slaDue)];
 }
 
-/** Render the audit report as a PDF/A-2b document signed with the Ed25519 `privateKey`. */
-export async function renderAuditPdf(report: AuditReport, opts: { privateKey: KeyObject }): Promise<Buffer> {
+/**
+ * Render the audit report as a PDF/A-2b document signed with the Ed25519 `privateKey`. The
+ * availability section is laid out when the report carries it (src/audit/gather.ts adds it).
+ */
+export async function renderAuditPdf(report: AuditReport & { availability?: AuditAvailability }, opts: { privateKey: KeyObject }): Promise<Buffer> {
   if (opts.privateKey.asymmetricKeyType !== 'ed25519') throw new VigilError('VIGIL_ERR_SIGNING_KEY', `the report signing key is ${opts.privateKey.asymmetricKeyType ?? 'not an asymmetric key'}, not Ed25519`);
   const publicKey = createPublicKey(opts.privateKey);
   // The PDF prints report.signingKey's fingerprint; a signature by any other key would contradict it.
@@ -79,6 +84,7 @@ export async function renderAuditPdf(report: AuditReport, opts: { privateKey: Ke
   incidents(w, report);
   controls(w, report);
   datamap(w, report);
+  if (report.availability) availabilitySection(w, report.availability);
   appendix(w, report);
   integrity(w, report);
   const head = report.ledger.headHash;

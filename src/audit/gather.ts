@@ -8,6 +8,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import type { FactFinding } from '../ledger/audit-facts.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import type { AuditFindingRow, AuditIncident, AuditReport } from '../../reports/audit/model.js';
+import { gatherAvailability, type AuditAvailability } from './availability.js';
 import { SCHEDULE_EVENT, scheduleCoverage, scheduleSpans, type ScheduleSpan } from './schedules.js';
 import type { SigningKey } from './signing-key.js';
 
@@ -37,8 +38,11 @@ export interface GatherOptions {
   verify?: boolean;
 }
 
+/** The audit report with its availability section (uptime probes and perf budgets). */
+export type GatheredAudit = AuditReport & { availability: AuditAvailability };
+
 /** Everything the audit report says, from the ledger and the config; the writers only lay it out. */
-export async function gatherAudit(ledger: Ledger, config: VigilConfig, opts: GatherOptions): Promise<AuditReport> {
+export async function gatherAudit(ledger: Ledger, config: VigilConfig, opts: GatherOptions): Promise<GatheredAudit> {
   const now = opts.now ?? new Date();
   const { period } = opts;
   const asOf = new Date(Math.min(Date.parse(period.to), now.getTime()));
@@ -198,6 +202,7 @@ export async function gatherAudit(ledger: Ledger, config: VigilConfig, opts: Gat
   };
 
   const controls = evaluateControls(await loadControls(), figures);
+  const availability = await gatherAvailability(ledger, config, period, facts.runs);
 
   const row = (f: FactFinding): AuditFindingRow => ({ id: f.id, severity: f.severity, status: f.status, title: f.title, target: f.target, location: f.location, firstSeen: f.firstSeen, slaDue: f.slaDue });
   const org = config.organisation;
@@ -213,7 +218,7 @@ export async function gatherAudit(ledger: Ledger, config: VigilConfig, opts: Gat
         .filter((s) => s.to === null)
         .map((s) => ({ name: s.name, cron: s.cron, timezone: s.timezone, targets: s.targets ?? config.targets.map((t) => t.name), scanners: s.scanners ?? ['(every scanner of each target)'] })),
     },
-    summary: summarySentences(figures, { recorded, incidents: incidents.length, remediated: facts.remediated, verified: verify?.ok }),
+    summary: summarySentences(figures, { recorded, incidents: incidents.length, remediated: facts.remediated, verified: verify?.ok, availability }),
     coverage: { schedules, expected, ran, missed: expected - ran, adHocRuns: adHoc, changes },
     findings: { bySeverityStatus: facts.bySeverityStatus, trend: facts.trend, newInPeriod: facts.newInPeriod, fixedInPeriod: facts.fixedInPeriod, total: facts.total },
     sla: {
@@ -241,11 +246,13 @@ export async function gatherAudit(ledger: Ledger, config: VigilConfig, opts: Gat
       verified: verify?.ok ?? false,
       verifyDetail: verify
         ? verify.ok
-          ? `hash chain intact: ${verify.events} events; ${verify.findings?.checked ?? 0} finding rows and ${verify.incidents?.checked ?? 0} incident rows match their events`
+          ? `hash chain intact: ${verify.events} events; ${verify.findings?.checked ?? 0} finding rows and ${verify.incidents?.checked ?? 0} incident rows match their events` +
+            (verify.uptime?.checked ? `; ${verify.uptime.checked} uptime probe results recomputed over ${verify.uptime.probes} probe chains, held to ${verify.uptime.anchors} anchors` : '')
           : `ledger verify FAILED: ${verify.broken?.reason ?? 'unknown'}`
         : 'not verified for this report',
     },
     signingKey: { fingerprint: opts.key.fingerprint, publicKeyPem: opts.key.publicKeyPem, recordedAt: opts.key.recordedAt, recordedSeq: opts.key.recordedSeq },
+    availability,
   };
 }
 
@@ -260,7 +267,7 @@ function relativeTo(base: string, p: string): string {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The executive summary: sentences built from the figures, nothing else. */
-function summarySentences(f: Figures, ctx: { recorded: boolean; incidents: number; remediated: number; verified: boolean | undefined }): string[] {
+function summarySentences(f: Figures, ctx: { recorded: boolean; incidents: number; remediated: number; verified: boolean | undefined; availability: AuditAvailability }): string[] {
   const out: string[] = [];
   const exp = f['scans.expected'] ?? 0;
   if (exp === 0) out.push('No scheduled scan was due in the period.');
@@ -282,6 +289,11 @@ function summarySentences(f: Figures, ctx: { recorded: boolean; incidents: numbe
           ? `${f['incidents.clocks.met']} of ${plural(f['incidents.clocks.total'], 'notification clock')} met on time, ${f['incidents.clocks.late']} late, ${f['incidents.clocks.overdue']} overdue, ${f['incidents.clocks.waived']} waived.`
           : 'none of them started a notification clock.'),
     );
+  }
+  const probes = ctx.availability.probes;
+  if (probes.length) {
+    const n = (v: string) => probes.filter((p) => p.verdict === v).length;
+    out.push(`${plural(probes.length, 'uptime probe')}: ${n('met')} met ${probes.length === 1 ? 'its' : 'their'} availability SLO in the period, ${n('breached')} breached it${n('no-data') ? `, ${n('no-data')} made no check` : ''}.`);
   }
   if (ctx.verified !== undefined) out.push(ctx.verified ? `The ledger's hash chain verified intact over ${f['ledger.events']} events.` : 'The ledger FAILED verification: see the Integrity section.');
   return out;

@@ -22,7 +22,7 @@ export function registerLedger(program: Command): void {
       try {
         const v = await ledger.verify();
         if (format === 'json') emit(`${JSON.stringify(v, null, 2)}\n`);
-        else if (v.ok) emit(`ledger intact: ${v.events} events, ${v.findings?.checked ?? 0} findings match them, ${v.artifacts?.checked ?? 0} files kept with runs match their digests, head ${v.headHash}\n`);
+        else if (v.ok) emit(`ledger intact: ${v.events} events, ${v.findings?.checked ?? 0} findings match them, ${v.artifacts?.checked ?? 0} files kept with runs match their digests, ${v.uptime?.checked ?? 0} probe results match their chains, head ${v.headHash}\n`);
         else if (v.broken!.seq !== null) emit(`ledger BROKEN at event ${v.broken!.seq}: ${v.broken!.reason}\n(${v.events} events verified before it)\n`);
         else if (!v.findings?.total) emit(`ledger BROKEN: the event chain is intact (${v.events} events) but ${v.broken!.reason}\n`);
         else {

@@ -342,6 +342,22 @@ async function serve(flags: ServeFlags): Promise<void> {
       logger.info(`demo web shop on http://localhost:${web.ports[0]}/ (flawed) and http://localhost:${web.ports[1]}/ (hardened)`);
     }
   }
+  // Uptime probes (src/uptime): only where runs are scheduled from (the leader among `serve --queue`
+  // instances), never in workers. Findings of probes no longer configured are closed first.
+  const leads = queued ? () => queued.leader.isLeader : () => true;
+  if (leads()) {
+    const { retireRemovedProbes } = await import('../uptime/prober.js');
+    await retireRemovedProbes(ledger, (config.uptime?.probes ?? []).map((p) => p.name), { afterIngest: afterImport })
+      .then((gone) => gone.forEach((name) => logger.info(`uptime: probe ${name} is no longer configured; its findings are fixed`)))
+      .catch((e: unknown) => logger.error(`uptime: findings of removed probes not closed: ${describeError(e)}`));
+  }
+  let prober: import('../uptime/prober.js').Prober | undefined;
+  if (config.uptime?.probes.length) {
+    const { Prober } = await import('../uptime/prober.js');
+    prober = new Prober({ probes: config.uptime.probes, ledger, logger, isLeader: leads, afterIngest: afterImport, registry: metrics.registry, userAgent: `vigil-uptime/${VERSION}` });
+    prober.start();
+    logger.info(`uptime: probing ${prober.names.length} health URLs (${prober.names.join(', ')})`);
+  }
   await scheduler.start();
   // The demo's first audit report, once the start-up runs are in the ledger.
   if (flags.demo) {
@@ -370,6 +386,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       await app.close();
       await Promise.all(demo.map((d) => d.close()));
       stopping.abort(new Error(`${sig}: the server is stopping`));
+      await prober?.stop();
       await scheduler.stop();
       await startRun.idle();
       observer?.stop();

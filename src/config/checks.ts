@@ -5,6 +5,7 @@ import { isPostgresUrl } from './defaults.js';
 import { durationSeconds } from './duration.js';
 import { describeValue, formatConfigPath, type Report } from './problem.js';
 import { checkNotify } from './notify-checks.js';
+import { checkUptime } from '../uptime/config-checks.js';
 import { LOCATION_KEY } from './schema.js';
 import { closest } from './suggest.js';
 
@@ -35,6 +36,7 @@ export function crossCheck(root: unknown, report: Report): void {
   }
 
   checkNotify(root.notify, report);
+  checkUptime(root.uptime, report);
 
   // target name → the scanner ids it runs; the first of duplicate names wins
   const targetScanners = new Map<string, Set<string>>();

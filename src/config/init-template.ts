@@ -125,4 +125,19 @@ incidents:
 reports:
 #   dir: .vigil/reports           # where \`vigil serve\` writes reports
 #   signingKey: /etc/vigil/report-signing-key.pem
+
+# Uptime: \`vigil serve\` probes health URLs and keeps every result in the ledger; failures in a
+# row, or 30-day availability under the SLO, raise a finding (and an alert).
+uptime:
+#   every: 60s                    # how often (each probe may set its own)
+#   failures: 3                   # failed probes in a row that raise uptime-probe-down
+#   slo: 99.9                     # percent over 30 days; below it, uptime-slo-breach
+#   timeout: 10s
+#   tlsMinDays: 14                # https: fail when the certificate expires sooner
+#   probes:
+#     - name: shop
+#       url: https://localhost:8443/healthz
+#       status: 200               # a code, a class ('2xx', the default) or a list
+#       body: '"status":"ok"'     # a substring the body must contain (not a regex)
+#       ca: .vigil/demo-tls/ca.pem
 `;

@@ -9,15 +9,17 @@ import {
   isPostgresUrl,
 } from './defaults.js';
 import { durationSeconds } from './duration.js';
-import { LOCATION_KEY, type NotifyYaml, type ScheduleYaml, type TargetYaml, type VigilYaml } from './schema.js';
+import { LOCATION_KEY, type NotifyYaml, type ScheduleYaml, type TargetYaml, type UptimeYaml, type VigilYaml } from './schema.js';
 import {
   DEFAULT_NOTIFY,
+  DEFAULT_UPTIME,
   DEFAULT_SLA,
   NOTIFY_EVENTS,
   type NotifyConfig,
   type NotifyRouting,
   type ScheduleConfig,
   type TargetConfig,
+  type UptimeConfig,
   type VigilConfig,
 } from './types.js';
 
@@ -56,6 +58,27 @@ export function normaliseConfig(raw: VigilYaml, file: string): VigilConfig {
       dir: resolve(baseDir, raw.reports?.dir ?? '.vigil/reports'),
       signingKey: raw.reports?.signingKey ? resolve(baseDir, raw.reports.signingKey) : null,
     },
+    ...(raw.uptime?.probes?.length ? { uptime: normaliseUptime(raw.uptime, baseDir) } : {}),
+  };
+}
+
+/** The uptime section: each probe with the section's settings (or their defaults) where it has none of its own. */
+function normaliseUptime(u: UptimeYaml, baseDir: string): UptimeConfig {
+  const every = seconds(u.every, DEFAULT_UPTIME.everySeconds);
+  const timeout = seconds(u.timeout, DEFAULT_UPTIME.timeoutSeconds);
+  return {
+    probes: (u.probes ?? []).map((p) => ({
+      name: p.name,
+      url: p.url,
+      status: p.status === undefined ? ['2xx'] : Array.isArray(p.status) ? [...p.status] : [p.status],
+      ...(p.body !== undefined ? { body: p.body } : {}),
+      ...(p.ca ? { ca: resolve(baseDir, p.ca) } : {}),
+      tlsMinDays: p.tlsMinDays ?? u.tlsMinDays ?? DEFAULT_UPTIME.tlsMinDays,
+      everySeconds: seconds(p.every, every),
+      failures: p.failures ?? u.failures ?? DEFAULT_UPTIME.failures,
+      sloPct: p.slo ?? u.slo ?? DEFAULT_UPTIME.sloPct,
+      timeoutSeconds: seconds(p.timeout, timeout),
+    })),
   };
 }
 

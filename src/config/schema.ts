@@ -8,7 +8,7 @@ import {
   DEFAULT_SUPPRESSIONS,
   DEFAULT_TIMEOUT_SECONDS,
 } from './defaults.js';
-import { DEFAULT_SLA, NOTIFY_EVENTS, type NotifyEvent } from './types.js';
+import { DEFAULT_SLA, DEFAULT_UPTIME, NOTIFY_EVENTS, type ExpectedStatus, type NotifyEvent } from './types.js';
 
 /** Target and schedule names: safe in file names, URLs and log lines. */
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
@@ -46,6 +46,28 @@ export interface VigilYaml {
   organisation?: string | null;
   incidents?: { enabled?: boolean; runbooks?: string; escalateEvery?: number | string } | null;
   reports?: { dir?: string; signingKey?: string } | null;
+  uptime?: UptimeYaml | null;
+}
+
+/** Settings a probe takes from the uptime section unless it has its own. */
+interface UptimeSettingsYaml {
+  every?: number | string;
+  failures?: number;
+  slo?: number;
+  timeout?: number | string;
+  tlsMinDays?: number;
+}
+
+export interface UptimeYaml extends UptimeSettingsYaml {
+  probes?: UptimeProbeYaml[] | null;
+}
+
+export interface UptimeProbeYaml extends UptimeSettingsYaml {
+  name: string;
+  url: string;
+  status?: ExpectedStatus | ExpectedStatus[];
+  body?: string;
+  ca?: string;
 }
 
 interface RoutingYaml {
@@ -334,6 +356,69 @@ const notify = {
   },
 } as const;
 
+/** A duration that must be more than zero: seconds, or "30s", "5m", "1h". */
+const positiveDuration = {
+  type: ['number', 'string'],
+  exclusiveMinimum: 0,
+  // the lookahead asks for a non-zero digit somewhere before the unit
+  pattern: '^(?=[0-9.]*[1-9])[0-9]+(\\.[0-9]+)?(s|m|h)$',
+  'x-hint': 'a number of seconds more than 0, or a duration such as "30s", "5m" or "1h"',
+} as const;
+
+const expectedStatus = {
+  type: ['integer', 'string'],
+  minimum: 100,
+  maximum: 599,
+  pattern: '^[1-5]xx$',
+  'x-hint': 'an HTTP status code such as 200, or a class such as "2xx"',
+} as const;
+
+/** What a probe may set for itself, and the uptime section for all of its probes. */
+const uptimeSettings = {
+  every: { ...positiveDuration, description: `how often to probe (default ${DEFAULT_UPTIME.everySeconds}s)` },
+  failures: { type: 'integer', minimum: 1, maximum: 1000, description: `consecutive failures that raise the uptime-probe-down finding and alert (default ${DEFAULT_UPTIME.failures})` },
+  slo: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: `percent availability over 30 days below which the uptime-slo-breach finding is raised (default ${DEFAULT_UPTIME.sloPct})` },
+  timeout: { ...positiveDuration, description: `per probe (default ${DEFAULT_UPTIME.timeoutSeconds}s)` },
+  tlsMinDays: { type: 'integer', minimum: 0, maximum: 3650, description: `days to certificate expiry below which an https probe fails (default ${DEFAULT_UPTIME.tlsMinDays})` },
+} as const;
+
+const uptimeProbe = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'url'],
+  properties: {
+    name,
+    url: {
+      type: 'string',
+      pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$',
+      maxLength: 2048,
+      'x-hint': 'an http:// or https:// URL',
+      description: 'the health URL, fetched with GET; redirects are not followed',
+    },
+    status: {
+      ...expectedStatus,
+      type: ['integer', 'string', 'array'],
+      items: expectedStatus,
+      minItems: 1,
+      uniqueItems: true,
+      'x-hint': 'an HTTP status code such as 200, a class such as "2xx", or a list of them',
+      description: 'the statuses that count as up (default 2xx)',
+    },
+    body: { type: 'string', minLength: 1, maxLength: 1024, description: 'a substring the body (its first 64 KiB) must contain; not a regular expression' },
+    ca: { ...nonEmptyString, description: 'PEM file of extra trust anchors for TLS validation (a private CA), relative to the config file' },
+    ...uptimeSettings,
+  },
+} as const;
+
+const uptime = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    ...uptimeSettings,
+    probes: { type: ['array', 'null'], items: uptimeProbe },
+  },
+} as const;
+
 /**
  * The JSON Schema (draft-07) of vigil.yaml. Every object is closed (`additionalProperties:
  * false`) so a misspelt key is an error rather than a silently ignored setting. What a schema
@@ -412,5 +497,7 @@ export const CONFIG_SCHEMA = {
         signingKey: { ...nonEmptyString, description: 'the Ed25519 private key (PEM) that signs audit PDFs; default beside an SQLite ledger; required for PostgreSQL' },
       },
     },
+    // health URLs `vigil serve` probes on a schedule (src/uptime)
+    uptime,
   },
 } as const;

@@ -53,7 +53,45 @@ export interface VigilConfig {
   incidents: { enabled: boolean; runbooks: string | null; escalateEverySeconds: number };
   /** `dir` absolute; `signingKey` absolute or null (beside an SQLite ledger). */
   reports: { dir: string; signingKey: string | null };
+  /** Uptime probes of `vigil serve`: present only when vigil.yaml has an `uptime:` section with probes. */
+  uptime?: UptimeConfig;
 }
+
+/** A status a probe accepts: an exact code (200) or a class ('2xx'). */
+export type ExpectedStatus = number | `${1 | 2 | 3 | 4 | 5}xx`;
+
+/** One health URL `vigil serve` probes (src/uptime), every setting resolved. */
+export interface UptimeProbeConfig {
+  name: string;
+  url: string;
+  /** Accepted statuses; default ['2xx']. */
+  status: ExpectedStatus[];
+  /** A substring the body must contain (no regex). */
+  body?: string;
+  /** PEM file of extra trust anchors for TLS validation (absolute). */
+  ca?: string;
+  /** Days to certificate expiry below which the probe fails. */
+  tlsMinDays: number;
+  everySeconds: number;
+  /** Consecutive failures that raise the uptime-probe-down finding. */
+  failures: number;
+  /** Percent availability over 30 days below which the uptime-slo-breach finding is raised. */
+  sloPct: number;
+  timeoutSeconds: number;
+}
+
+export interface UptimeConfig {
+  probes: UptimeProbeConfig[];
+}
+
+/** Defaults of the uptime section. */
+export const DEFAULT_UPTIME = {
+  everySeconds: 60,
+  failures: 3,
+  sloPct: 99.9,
+  timeoutSeconds: 10,
+  tlsMinDays: 14,
+} as const;
 
 /** What can raise an alert. */
 export const NOTIFY_EVENTS = ['finding.new', 'sla.breach', 'scan.failed', 'incident.escalated'] as const;

@@ -36,6 +36,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { KyselyIncidents, incidentMismatch } from './incident-store.js';
 import { KyselyKevStore } from './kev-store.js';
 import { KyselyAuthStore } from './auth-store.js';
+import { KyselyUptimeStore } from './uptime-store.js';
 import { auditFacts, type AuditFacts } from './audit-facts.js';
 import { toRun } from './run-row.js';
 import { KyselyRunArtifacts, PiecewiseGzip, artifactDigests, keptAsChained, storedBytes, type ArtifactDigest, insertRunArtifacts, prepareRunArtifacts, preparedResults, resultMembers } from './run-artifacts.js';
@@ -110,6 +111,7 @@ export class KyselyLedger implements Ledger {
   readonly kev: KyselyKevStore;
   readonly auth: KyselyAuthStore;
   readonly artifacts: KyselyRunArtifacts;
+  readonly uptime: KyselyUptimeStore;
 
   constructor(
     private readonly db: Db,
@@ -127,6 +129,7 @@ export class KyselyLedger implements Ledger {
     this.kev = new KyselyKevStore(db, (fn) => driver.writeTransaction(db, fn), (trx, events, at) => this.appendEvents(trx, events, at));
     this.auth = new KyselyAuthStore(db, (fn) => driver.writeTransaction(db, fn), (trx, events, at) => this.appendEvents(trx, events, at));
     this.artifacts = new KyselyRunArtifacts(db);
+    this.uptime = new KyselyUptimeStore(db, (fn) => driver.writeTransaction(db, fn), (trx, events, at) => this.appendEvents(trx, events, at));
   }
 
   async appendRecord(type: string, data: Record<string, unknown>, opts: { actor?: string | null; now?: Date } = {}): Promise<{ seq: number; hash: string; at: string }> {
@@ -740,10 +743,11 @@ export class KyselyLedger implements Ledger {
     const findings = { checked: rows, mismatches, total };
     const incidents = await this.verifyIncidents(replay);
     const artifacts = await this.verifyArtifacts();
+    const uptime = await this.uptime.verify();
     if (total === 0) {
-      const other = [...incidents.problems, ...artifacts.problems];
-      if (other.length === 0) return { ...chain, findings, incidents, artifacts };
-      return { ...chain, ok: false, findings, incidents, artifacts, broken: { seq: null, reason: other[0]! } };
+      const other = [...incidents.problems, ...artifacts.problems, ...uptime.problems];
+      if (other.length === 0) return { ...chain, findings, incidents, artifacts, uptime };
+      return { ...chain, ok: false, findings, incidents, artifacts, uptime, broken: { seq: null, reason: other[0]! } };
     }
     const first = mismatches[0]!;
     return {
@@ -1023,8 +1027,8 @@ const FINDING_COLUMNS = [
 const MAIN_THREAD_HASHES = 0.5;
 const EDITED = 'hash does not match the content: the event was edited';
 
-/** Event types only the ledger's own methods write: findings', incidents', runs', upgrades', users' and tokens'. */
-const RESERVED_TYPE = /^(finding|incident|run|ledger|kev|user|token)\./;
+/** Event types only the ledger's own methods write: findings', incidents', runs', upgrades', users', tokens' and uptime anchors. */
+const RESERVED_TYPE = /^(finding|incident|run|ledger|kev|user|token|uptime)\./;
 
 /** A findings cursor: base64url of `v1.<severity rank>.<id>` — opaque to clients, checked when it comes back. */
 function encodeCursor(rank: number, id: number): string {

@@ -9,6 +9,7 @@ import type { AuthStore } from './auth-store.js';
 import type { AuditFacts } from './audit-facts.js';
 import type { RunArtifactStore } from './run-artifacts.js';
 import type { OverviewFacts } from './overview.js';
+import type { UptimeStore, UptimeVerify } from './uptime-store.js';
 
 /** What one ingest changed. */
 export interface IngestSummary {
@@ -109,6 +110,8 @@ export interface VerifyResult {
   incidents?: { checked: number; problems: string[] };
   /** Every file kept with a run held to the digests its run.finished event chained (only when the chain itself is intact). */
   artifacts?: { checked: number; problems: string[] };
+  /** Every uptime probe result's chain recomputed and held to the heads its uptime.anchor events recorded (only when the chain itself is intact). */
+  uptime?: UptimeVerify;
 }
 
 /** One interface, two stores (SQLite and PostgreSQL), the same migrations. */
@@ -126,6 +129,8 @@ export interface Ledger {
   readonly auth: AuthStore;
   /** Files kept with each run: its findings as reported, the SBOMs its deps parts matched (written by `ingest`). */
   readonly artifacts: RunArtifactStore;
+  /** `vigil serve`'s uptime probe results, chained per probe, with availability over windows and periods. */
+  readonly uptime: UptimeStore;
   /**
    * Chain one event that is not about a finding, an incident or a run (a schedule change, the
    * report signing key, a report made). Returns its seq and hash.

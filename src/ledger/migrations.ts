@@ -286,6 +286,34 @@ export function migrations(dialect: Dialect, rewrite: StoredFindingRewrite = REW
         }
       },
     },
+    // Uptime probes of `vigil serve` (src/uptime, src/ledger/uptime-store.ts): one row per probe
+    // result, each hashed with the previous row of the same probe; the chains' heads are anchored in
+    // the event chain by uptime.anchor events. Every read is a range of one probe's index entries:
+    // the windows are SQL aggregates over (probe, at, ok), never the rows. "if not exists", like 0004.
+    '0010-uptime': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('probe_results')
+          .ifNotExists()
+          .addColumn('id', idType, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('probe', 'text', (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          // 1 up, 0 down: summed for availability in both dialects
+          .addColumn('ok', 'integer', (c) => c.notNull())
+          .addColumn('status', 'integer')
+          .addColumn('latency_ms', 'integer')
+          .addColumn('error', 'text')
+          .addColumn('tls_days_left', 'integer')
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('probe_results_probe_at').ifNotExists().on('probe_results').columns(['probe', 'at', 'ok']).execute();
+        // the chain's order and each probe's head
+        await db.schema.createIndex('probe_results_probe_id').ifNotExists().on('probe_results').columns(['probe', 'id']).execute();
+        // the current streak: the last success, then the failures after it
+        await db.schema.createIndex('probe_results_probe_ok_at').ifNotExists().on('probe_results').columns(['probe', 'ok', 'at']).execute();
+      },
+    },
   };
 }
 

@@ -178,4 +178,23 @@ export interface LedgerDatabase {
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
   run_artifacts: RunArtifactsTable;
+  probe_results: ProbeResultsTable;
+}
+
+/** One uptime probe result (migration 0010, src/ledger/uptime-store.ts), chained per probe by `hash`. */
+export interface ProbeResultsTable {
+  id: Generated<number>;
+  probe: string;
+  /** As configured, credentials redacted. */
+  url: string;
+  /** ISO time the probe started. */
+  at: string;
+  /** 1 up, 0 down. */
+  ok: number;
+  status: number | null;
+  latency_ms: number | null;
+  error: string | null;
+  tls_days_left: number | null;
+  /** SHA-256(the previous row's hash of the same probe ‖ canonical JSON of this row). */
+  hash: string;
 }

@@ -21,6 +21,7 @@ import { runArtifactsRoutes } from './routes/run-artifacts.js';
 import { importsRoutes, type ImportDeps } from './routes/imports.js';
 import { adminRoutes } from './routes/admin.js';
 import { tokensRoutes } from './routes/tokens.js';
+import { uptimeRoutes } from './routes/uptime.js';
 import { SessionStore } from './sessions.js';
 import { installValidation } from './validation.js';
 
@@ -185,11 +186,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   void app.register(findingsRoutes(deps.ledger));
   void app.register(incidentsRoutes(deps.ledger));
   void app.register(tokensRoutes(deps.ledger.auth));
+  void app.register(uptimeRoutes({ ledger: deps.ledger, ...(deps.config ? { config: deps.config } : {}) }));
   if (deps.config) {
     void app.register(reportsRoutes({ ledger: deps.ledger, config: deps.config, ledgerLocation: deps.ledgerLocation ?? deps.config.ledger ?? '' }));
   }
   void app.register(
-    dashboardRoutes({ ledger: deps.ledger, sessions, failures, schedules: deps.schedules, secure: Boolean(deps.tls), reports: Boolean(deps.config), ...(deps.runEvents ? { runEvents: deps.runEvents } : {}), ...(deps.warmOverview ? { warmOverview: true } : {}) }),
+    dashboardRoutes({ ledger: deps.ledger, sessions, failures, schedules: deps.schedules, secure: Boolean(deps.tls), reports: Boolean(deps.config), ...(deps.config ? { config: deps.config } : {}), ...(deps.runEvents ? { runEvents: deps.runEvents } : {}), ...(deps.warmOverview ? { warmOverview: true } : {}) }),
   );
   return app;
 }

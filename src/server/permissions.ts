@@ -25,6 +25,10 @@ export const PAGES = {
   'GET /findings/:id': ALL,
   'POST /findings/:id/triage': WRITERS,
   'GET /datamap': ALL,
+  // as GET /api/uptime: probe results are for people, not CI
+  'GET /uptime': READERS,
+  // as GET /api/perf: the figures are the runs' own, which every role may read
+  'GET /perf': ALL,
   'GET /incidents': READERS,
   'GET /incidents/:id': READERS,
   'POST /incidents/:id/act': WRITERS,
@@ -66,6 +70,11 @@ export const PERMISSIONS = {
   'GET /api/incidents/:id': READERS,
   'POST /api/incidents/:id/ack': WRITERS,
   'POST /api/incidents/:id/resolve': WRITERS,
+
+  // uptime probe results and availability (vigil serve's prober); the perf trend is read from runs, as GET /api/runs
+  'GET /api/uptime': READERS,
+  'GET /api/uptime/:probe/results': READERS,
+  'GET /api/perf': ALL,
 
   'GET /api/reports/audit': READERS,
   'GET /api/reports/ropa': READERS,

@@ -137,3 +137,95 @@ export function responses(ok: Record<number, unknown>): Record<string, unknown> 
 
 /** A query string that takes nothing (so any parameter is refused). */
 export const NO_QUERY = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+const NULLABLE_NUMBER = { type: ['number', 'null'] } as const;
+
+/** One uptime probe result (ProbeResult, src/ledger/uptime-store.ts). */
+export const PROBE_RESULT_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['probe', 'url', 'at', 'ok', 'status', 'latencyMs', 'error', 'tlsDaysLeft'],
+  properties: {
+    probe: { type: 'string' },
+    url: { type: 'string', description: 'as configured, credentials redacted' },
+    at: { type: 'string', description: 'when the probe started (ISO)' },
+    ok: { type: 'boolean' },
+    status: { type: ['integer', 'null'], description: 'HTTP status; null when no response came' },
+    latencyMs: NULLABLE_NUMBER,
+    error: { type: ['string', 'null'], description: 'why the probe failed' },
+    tlsDaysLeft: { type: ['number', 'null'], description: 'days until the certificate expires (https only)' },
+  },
+} as const;
+
+const WINDOW_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['checks', 'up', 'availabilityPct', 'downMinutes'],
+  properties: { checks: { type: 'integer' }, up: { type: 'integer' }, availabilityPct: NULLABLE_NUMBER, downMinutes: { type: 'number' } },
+} as const;
+
+/** A probe's availability windows ending now (ProbeSummary). */
+export const PROBE_SUMMARY_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['probe', 'url', 'last', 'consecutiveFailures', 'windows', 'sloPct', 'sloMet'],
+  properties: {
+    probe: { type: 'string' },
+    url: { type: 'string' },
+    last: { anyOf: [PROBE_RESULT_SCHEMA, { type: 'null' }] },
+    consecutiveFailures: { type: 'integer' },
+    windows: {
+      type: 'object',
+      additionalProperties: true,
+      required: ['24h', '7d', '30d'],
+      properties: { '24h': WINDOW_SCHEMA, '7d': WINDOW_SCHEMA, '30d': WINDOW_SCHEMA },
+    },
+    sloPct: { type: 'number' },
+    sloMet: { type: ['boolean', 'null'], description: '30-day availability at or above the SLO; null with no checks' },
+  },
+} as const;
+
+const PERF_LEVEL_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['level', 'connections', 'rps', 'latencyMs', 'errorRatePct'],
+  properties: {
+    level: { type: 'string', description: '`expected` or `10x`' },
+    connections: { type: 'number' },
+    durationSeconds: { type: 'number' },
+    requests: { type: 'number' },
+    rps: { type: 'number' },
+    latencyMs: { type: 'object', additionalProperties: true, properties: { p50: NULLABLE_NUMBER, p95: NULLABLE_NUMBER, p99: NULLABLE_NUMBER, max: NULLABLE_NUMBER } },
+    errors: { type: 'number' },
+    timeouts: { type: 'number' },
+    non2xx: { type: 'number' },
+    errorRatePct: NULLABLE_NUMBER,
+    meanResponseBytes: NULLABLE_NUMBER,
+  },
+} as const;
+
+/** One perf part of a run (PerfPoint, src/audit/perf-facts.ts). */
+export const PERF_POINT_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['runId', 'at', 'target', 'status', 'findings', 'perf'],
+  properties: {
+    runId: { type: 'string' },
+    at: { type: 'string' },
+    target: { type: 'string' },
+    status: { type: 'string' },
+    findings: { type: 'integer', description: 'budget breaks the scanner reported for the part' },
+    perf: {
+      type: 'object',
+      additionalProperties: true,
+      required: ['url', 'health', 'levels', 'memory', 'loadGenerator'],
+      properties: {
+        url: { type: 'string' },
+        health: { type: 'object', additionalProperties: true },
+        levels: { type: 'array', items: PERF_LEVEL_SCHEMA },
+        memory: { type: ['object', 'null'], additionalProperties: true },
+        loadGenerator: { type: 'object', additionalProperties: true, properties: { sharedCores: { type: 'boolean' }, cores: NULLABLE_NUMBER } },
+      },
+    },
+  },
+} as const;

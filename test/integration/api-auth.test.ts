@@ -28,6 +28,9 @@ const SAMPLE: Record<string, { url: string; payload?: unknown }> = {
   'GET /api/incidents/:id': { url: '/api/incidents/999999' },
   'POST /api/incidents/:id/ack': { url: '/api/incidents/999999/ack', payload: { action: 'note', note: 'n' } },
   'POST /api/incidents/:id/resolve': { url: '/api/incidents/999999/resolve', payload: {} },
+  'GET /api/uptime': { url: '/api/uptime' },
+  'GET /api/uptime/:probe/results': { url: '/api/uptime/no-such-probe/results' },
+  'GET /api/perf': { url: '/api/perf?limit=5' },
   'GET /api/reports/audit': { url: '/api/reports/audit?format=docx' },
   'GET /api/reports/ropa': { url: '/api/reports/ropa?format=docx' },
   'GET /api/reports/files': { url: '/api/reports/files' },
@@ -129,7 +132,7 @@ describe('API auth and roles', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     const registered = f.app.vigilRoutes.filter((x) => !isPageRoute(x.method, x.url)).map((x) => `${x.method} ${x.url.replace(/:([A-Za-z]+)/g, '{$1}')}`).sort();
     expect(documented).toEqual(registered);
-    expect(registered.filter((x) => x.includes(' /api/')).length).toBe(24);
+    expect(registered.filter((x) => x.includes(' /api/')).length).toBe(27);
     // each operation says who may call it
     expect(doc.paths['/api/tokens']!.post!.description).toContain('roles: admin');
     expect(doc.paths['/healthz']!.get!.security).toEqual([]);

@@ -100,7 +100,7 @@ describe('a PostgreSQL role that may not create the pg_trgm extension', () => {
         await ledger.close();
       }
       const migrations = await admin.query<{ name: string }>('select name from kysely_migration order by name');
-      expect(migrations.rows.map((r) => r.name).at(-1)).toBe('0009-findings-trgm');
+      expect(migrations.rows.map((r) => r.name).at(-1)).toBe('0010-uptime');
       expect((await admin.query(`select 1 from pg_indexes where indexname = 'findings_text_trgm'`)).rowCount).toBe(0);
       expect((await admin.query(`select 1 from pg_extension where extname = 'pg_trgm'`)).rowCount).toBe(0);
     } finally {

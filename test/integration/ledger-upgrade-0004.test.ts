@@ -59,6 +59,7 @@ describe('a schema-0003 ledger from the previous release', () => {
         '0007-run-artifacts',
         '0008-sessions',
         '0009-findings-trgm',
+        '0010-uptime',
       ]);
       // dashboard sessions live in the ledger from now on; none yet
       expect(db.prepare('select count(*) from sessions').pluck().get()).toBe(0);

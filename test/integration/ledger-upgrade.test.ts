@@ -69,7 +69,7 @@ describe('a 0.1.0 SQLite ledger', () => {
       await ledger.close();
     }
     const after = sqliteContents(file);
-    expect(after.migrations).toEqual(['0001-initial', '0002-advisories', '0003-chain-state', '0004-incidents', '0005-auth', '0006-findings-text', '0007-run-artifacts', '0008-sessions', '0009-findings-trgm']);
+    expect(after.migrations).toEqual(['0001-initial', '0002-advisories', '0003-chain-state', '0004-incidents', '0005-auth', '0006-findings-text', '0007-run-artifacts', '0008-sessions', '0009-findings-trgm', '0010-uptime']);
     expect(before.tables).not.toContain('run_artifacts');
     expect(after.tables).toContain('run_artifacts');
     expect(before.tables).not.toContain('sessions');
@@ -191,7 +191,7 @@ describe('a 0.1.0 PostgreSQL ledger', () => {
       await ledger.close();
     }
     const rows = await query<{ data: string; title: string; location: string }>(url, 'select data, title, location from findings');
-    expect((await query<{ name: string }>(url, 'select name from kysely_migration order by name')).map((r) => r.name).at(-1)).toBe('0009-findings-trgm');
+    expect((await query<{ name: string }>(url, 'select name from kysely_migration order by name')).map((r) => r.name).at(-1)).toBe('0010-uptime');
     const tables = await query<{ table_name: string }>(url, "select table_name from information_schema.tables where table_schema = 'public'");
     expect(tables.map((t) => t.table_name)).toContain('run_artifacts');
     expect(tables.map((t) => t.table_name)).toContain('sessions');

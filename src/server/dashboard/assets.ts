@@ -45,6 +45,15 @@ dl.meta dt{font-weight:600}dl.meta dd{margin:0}
 .login{max-width:22rem;margin:3rem auto;background:#fff;padding:1.5rem;border:1px solid #e2e5ea;border-radius:6px}
 .pager{margin-top:1rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+h3{font-size:1rem;margin:1rem 0 .4rem}
+.up,.within-slo{color:#137333;font-weight:600}.down,.below-slo{color:#b91c1c;font-weight:600}.state-none{color:#4b5563}
+.breach{display:inline-block;padding:0 .4rem;border-radius:3px;background:#b91c1c;color:#fff;font-size:.8rem;font-weight:700}
+tr.row-breach>*{background:#fde8e8}
+.probe-error{color:#7f1d1d;overflow-wrap:anywhere}
+.hint{color:#4b5563;font-size:.9rem}
+.sparks{display:flex;flex-wrap:wrap;gap:1rem;margin:.5rem 0 1rem}
+.spark{margin:0}.spark svg{background:#fff;border:1px solid #e2e5ea;border-radius:6px;display:block}.spark figcaption{font-size:.85rem;color:#4b5563}
+.strip{max-width:100%;height:auto}
 `;
 
 /**

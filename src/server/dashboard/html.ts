@@ -46,6 +46,8 @@ const NAV: { href: string; label: string; key: keyof typeof PAGES }[] = [
   { href: '/findings', label: 'Findings', key: 'GET /findings' },
   { href: '/incidents', label: 'Incidents', key: 'GET /incidents' },
   { href: '/datamap', label: 'Data map', key: 'GET /datamap' },
+  { href: '/uptime', label: 'Uptime', key: 'GET /uptime' },
+  { href: '/perf', label: 'Performance', key: 'GET /perf' },
   { href: '/reports', label: 'Reports', key: 'GET /reports' },
   { href: '/settings', label: 'Settings', key: 'GET /settings' },
 ];

@@ -15,10 +15,13 @@ import { actorOf } from '../principal.js';
 import { INTEGER_ID_PARAMS, NO_QUERY } from '../schemas.js';
 import { LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, cookieValue, sameToken, setCookie, type SessionStore } from '../sessions.js';
 import { APP_CSS, APP_JS } from './assets.js';
-import { page, type Html } from './html.js';
+import { html, mayUse, page, type Html } from './html.js';
 import { slaBreachesAt } from '../../ledger/overview.js';
 import { OverviewCache } from './overview-cache.js';
 import * as P from './pages.js';
+import type { VigilConfig } from '../../config/types.js';
+import { availabilityPanel } from './uptime-pages.js';
+import { ProbeSummaryCache, uptimePageRoutes } from './uptime-routes.js';
 
 /** A scheduled run starting or finishing, as `vigil serve` emits it on `runEvents` ('run'). */
 export interface RunEvent {
@@ -47,6 +50,8 @@ export interface DashboardDeps {
   secure: boolean;
   /** Whether the report routes are served (the server has a config). */
   reports: boolean;
+  /** The server's config: the uptime probes and their SLOs. */
+  config?: VigilConfig;
 }
 
 const TEXT = { type: 'string', maxLength: 200 } as const;
@@ -65,6 +70,7 @@ const DATAMAP_MAX = 20_000;
 export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
   const { ledger, sessions } = deps;
   const overview = new OverviewCache(ledger, TREND_DAYS);
+  const probeCache = new ProbeSummaryCache(ledger, deps.config);
   if (deps.warmOverview) overview.warm();
   return async (app) => {
     // pages are not the API: kept out of the OpenAPI document
@@ -175,8 +181,13 @@ export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
       const trend = facts.trend;
       const lastRun = (await ledger.listRuns({ limit: 1 }))[0];
       const nextRuns = deps.schedules().map((s) => ({ name: s.name, running: s.running, at: nextFire(s.cron, now) }));
-      return show(request, reply, 'Overview', '/', P.overviewBody({ open, trend, slaBreaches, lastRun, nextRuns }));
+      const body = P.overviewBody({ open, trend, slaBreaches, lastRun, nextRuns });
+      // the panel shows what /uptime shows, to the roles that may open it, and only when there are probes
+      const probes = mayUse(viewer(request).principal.role, 'GET /uptime') ? await probeCache.get(now) : [];
+      return show(request, reply, 'Overview', '/', probes.length ? html`${availabilityPanel(probes)}${body}` : body);
     });
+
+    uptimePageRoutes(app, { ledger, ...(deps.config ? { config: deps.config } : {}), show });
 
     app.get<{ Querystring: P.FindingFilters & { cursor?: string } }>(
       '/findings',

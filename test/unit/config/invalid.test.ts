@@ -528,7 +528,7 @@ describe('parseConfig: bad input', () => {
     const problems = checkConfigText(`version: 3\n${shop}colour: red\n`, FILE);
     expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
       [1, 10, ['version'], 'version: must be 1 (got 3)'],
-      [7, 1, ['colour'], 'unknown key "colour" (expected one of: version, ledger, sla, gate, suppressions, advisories, vex, runner, server, targets, schedules, notify, organisation, incidents, reports)'],
+      [7, 1, ['colour'], 'unknown key "colour" (expected one of: version, ledger, sla, gate, suppressions, advisories, vex, runner, server, targets, schedules, notify, organisation, incidents, reports, uptime)'],
     ]);
     expect(checkConfigText('a: "', FILE)).toMatchObject([{ code: 'VIGIL_ERR_CONFIG_PARSE', line: 1 }]);
   });
