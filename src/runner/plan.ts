@@ -40,10 +40,13 @@ export function targetFromArg(arg: string, cwd: string = process.cwd()): Target 
   let kind: TargetKind;
   let location = arg;
   let name = arg;
-  if (/^https?:\/\//i.test(arg)) kind = 'url';
-  else if (/^postgres(ql)?:\/\//i.test(arg)) {
+  if (/^https?:\/\//i.test(arg)) {
+    kind = 'url';
+    // the name is printed and stored: a password in the URL stays in its location only
+    name = withoutPassword(arg);
+  } else if (/^postgres(ql)?:\/\//i.test(arg)) {
     kind = 'database';
-    name = arg.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1@');
+    name = withoutPassword(arg);
   } else if (existsSync(resolve(cwd, arg))) {
     kind = 'path';
     location = resolve(cwd, arg);
@@ -53,4 +56,9 @@ export function targetFromArg(arg: string, cwd: string = process.cwd()): Target 
     throw new VigilError('VIGIL_ERR_INPUT_NOT_FOUND', 'not a file or folder, a URL, or host[:port]', { file: arg });
   }
   return { name, kind, location };
+}
+
+/** `scheme://user:secret@host…` → `scheme://user@host…`; linear: each class excludes the delimiter after it. */
+function withoutPassword(url: string): string {
+  return url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1@');
 }
