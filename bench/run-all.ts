@@ -11,6 +11,7 @@ import { benchAudit } from './audit.js';
 import { benchApi } from './api.js';
 import { benchPostgres } from './postgres-scan.js';
 import { benchUptime } from './uptime.js';
+import { benchMigrations } from './migrations-lint.js';
 
 process.stdout.write(`vigil benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
 process.stdout.write('ingest (issue 2)\n');
@@ -37,3 +38,5 @@ process.stdout.write('\npostgres scanner (issue 15)\n');
 await benchPostgres();
 process.stdout.write('\nuptime probes (issue 15)\n');
 await benchUptime();
+process.stdout.write('\nmigrations scanner against squawk (issue 15)\n');
+await benchMigrations();
