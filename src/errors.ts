@@ -76,7 +76,6 @@ export const ERROR_CODES = {
   VIGIL_ERR_SCANNER_TIMEOUT: { exit: 3, status: 504, summary: 'a scanner ran past its timeout' },
   VIGIL_ERR_OSV_ONLINE: { exit: 3, status: 502, summary: 'the online OSV API failed or answered nonsense' },
   VIGIL_ERR_DATABASE_CONNECT: { exit: 3, status: 502, summary: 'a database could not be scanned: the connection was refused, the credentials are wrong, TLS was refused or required, or it did not answer within the timeout' },
-  VIGIL_ERR_SQL_PARSE: { exit: 2, status: 400, summary: 'a SQL migration file does not parse as PostgreSQL' },
   VIGIL_ERR_SQUAWK: { exit: 3, status: 502, summary: 'the squawk binary (npm squawk-cli) is missing, failed, or printed output vigil cannot read' },
   VIGIL_ERR_BUDGET_PARSE: { exit: 2, status: 400, summary: 'a budget file (perf or pages) is not valid YAML or JSON' },
   VIGIL_ERR_BUDGET_INVALID: { exit: 2, status: 400, summary: 'a budget file breaks its schema: an unknown key, a wrong type, or a threshold out of range' },

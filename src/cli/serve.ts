@@ -341,6 +341,10 @@ async function serve(flags: ServeFlags): Promise<void> {
       demo.push(web);
       logger.info(`demo web shop on http://localhost:${web.ports[0]}/ (flawed) and http://localhost:${web.ports[1]}/ (hardened)`);
     }
+    // the readiness parts need a PostgreSQL to build the shop's database in, and Chromium for
+    // Lighthouse: what this machine lacks is left out of the runs, each with its reason as a note
+    const { prepareDemoReadiness } = await import('../demo/readiness.js');
+    config.leftOut = await prepareDemoReadiness(config, logger);
   }
   // Uptime probes (src/uptime): only where runs are scheduled from (the leader among `serve --queue`
   // instances), never in workers. Findings of probes no longer configured are closed first.

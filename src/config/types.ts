@@ -55,6 +55,11 @@ export interface VigilConfig {
   reports: { dir: string; signingKey: string | null };
   /** Uptime probes of `vigil serve`: present only when vigil.yaml has an `uptime:` section with probes. */
   uptime?: UptimeConfig;
+  /**
+   * Parts to leave out of every run, by `scanner\u0000target`, with the reason each run records.
+   * Never read from vigil.yaml: the shell sets it (`serve --demo` leaves out `pages` without Chromium).
+   */
+  leftOut?: ReadonlyMap<string, string>;
 }
 
 /** A status a probe accepts: an exact code (200) or a class ('2xx'). */

@@ -26,7 +26,8 @@ export function planFromConfig(config: VigilConfig, only: { targets?: readonly s
     if (only.targets && !only.targets.includes(t.name)) continue;
     for (const [scanner, options] of Object.entries(t.scanners)) {
       if (only.scanners && !only.scanners.includes(scanner)) continue;
-      plan.push({ target: toTarget(t), scanner, options });
+      const skip = config.leftOut?.get(`${scanner}\u0000${t.name}`);
+      plan.push({ target: toTarget(t), scanner, options, ...(skip !== undefined ? { skip } : {}) });
     }
   }
   return plan;
