@@ -21,12 +21,12 @@ export type LeftOut = Map<string, string>;
 export async function prepareDemoReadiness(config: VigilConfig, logger: Logger, deps: { findChromium?: () => string | undefined } = {}): Promise<LeftOut> {
   const leftOut: LeftOut = new Map();
   for (const t of config.targets) {
-    if ('postgres' in t.scanners && t.kind === 'database' && isDemoDatabase(t.location)) {
+    if ('postgres' in t.scanners && t.kind === 'database' && demoDatabaseOf(t.location)) {
       const why = await buildDemoDatabase(t.location).catch((e: unknown) => describeError(e));
       if (why) {
         leftOut.set(`postgres\u0000${t.name}`, why);
         logger.warn(`demo: postgres on ${t.name} left out: ${why}`);
-      } else logger.info(`demo: built ${DEMO_DATABASE} from examples/shop/db/schema.sql for the postgres scanner`);
+      } else logger.info(`demo: built ${demoDatabaseOf(t.location)} from examples/shop/db/schema.sql for the postgres scanner`);
     }
     if ('pages' in t.scanners) {
       const chromium = (deps.findChromium ?? (await import('../../scanners/pages/index.js')).findChromium)();
@@ -40,16 +40,20 @@ export async function prepareDemoReadiness(config: VigilConfig, logger: Logger, 
   return leftOut;
 }
 
-function isDemoDatabase(url: string): boolean {
+/** The database name of a demo target's URL (`vigil_demo_shop`, or a test's `vigil_demo_shop_<suffix>`), else undefined. */
+function demoDatabaseOf(url: string): string | undefined {
   try {
-    return new URL(url).pathname === `/${DEMO_DATABASE}`;
+    const name = new URL(url).pathname.slice(1);
+    return new RegExp(`^${DEMO_DATABASE}(_[a-z0-9_]{1,30})?$`).test(name) ? name : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /** Recreate the demo database and load the shop's schema; a reason when that cannot be done, else undefined. */
 async function buildDemoDatabase(url: string): Promise<string | undefined> {
+  // the name is checked against a fixed pattern, so it is safe to put in the statements below
+  const name = demoDatabaseOf(url)!;
   const schemaFile = shippedPath('examples', 'shop', 'db', 'schema.sql');
   if (!schemaFile) return 'this install has no examples/shop/db/schema.sql';
   const admin = new URL(url);
@@ -62,8 +66,8 @@ async function buildDemoDatabase(url: string): Promise<string | undefined> {
     return `PostgreSQL did not answer at ${where} (${redactUrlCredentials(describeError(e))}); start one there to see the database checks`;
   }
   try {
-    await c.query(`drop database if exists ${DEMO_DATABASE} with (force)`);
-    await c.query(`create database ${DEMO_DATABASE}`);
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.query(`create database ${name}`);
   } finally {
     await c.end();
   }
