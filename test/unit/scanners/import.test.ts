@@ -821,14 +821,14 @@ describe('examples/shop', () => {
 
 describe('scanner registry', () => {
   it('lists and builds the import scanner', async () => {
-    expect(scannerIds()).toEqual(['code', 'datamap', 'deps', 'import', 'tls', 'web']);
+    expect(scannerIds()).toEqual(['api', 'code', 'datamap', 'deps', 'import', 'migrations', 'pages', 'perf', 'postgres', 'tls', 'web']);
     const s = await createScanner('import');
     expect(s.id).toBe('import');
     expect(s.version).toBe(1);
   });
 
   it('an unknown id names the known ones', async () => {
-    await rejected(createScanner('zap'), 'VIGIL_ERR_SCANNER_UNKNOWN', 'no scanner "zap"; known: code, datamap, deps, import');
+    await rejected(createScanner('zap'), 'VIGIL_ERR_SCANNER_UNKNOWN', 'no scanner "zap"; known: api, code, datamap, deps, import, migrations, pages, perf, postgres, tls, web');
   });
 
   it('a duplicate id throws', () => {
