@@ -34,6 +34,8 @@ export interface AuditReport {
   ledger: AuditLedger;
   /** The signing key's public half; the PDF embeds it and prints its fingerprint. */
   signingKey: { fingerprint: string; publicKeyPem: string; recordedAt: string | null; recordedSeq: number | null };
+  /** Uptime probes against their SLOs, and the perf budgets (src/audit/availability.ts). */
+  availability: AuditAvailability;
 }
 
 export interface AuditScope {
@@ -160,4 +162,55 @@ export interface AuditLedger {
   /** The result of `ledger verify` at report time. */
   verified: boolean;
   verifyDetail: string;
+}
+
+/** Whether a probe met its SLO in a period: `no-data` when it made no check there. */
+export type SloVerdict = 'met' | 'breached' | 'no-data';
+
+/** One probe's availability in the report period, with its SLO verdict. */
+export interface AuditProbe {
+  probe: string;
+  /** As configured, credentials redacted. */
+  url: string;
+  checks: number;
+  up: number;
+  /** up ÷ checks in percent; null with no check in the period. */
+  availabilityPct: number | null;
+  longestOutageMinutes: number;
+  outages: number;
+  /** The head of the probe's hash chain at the end of the period (null with no result in it). */
+  chainHead: string | null;
+  /** The SLO the verdict was judged against (the probe's as configured, else 99.9). */
+  sloPct: number;
+  verdict: SloVerdict;
+  /** Named in the config when the report was made (a probe removed since still shows its results). */
+  configured: boolean;
+}
+
+/** The last perf run of a target in the period, against its budget. */
+export interface AuditPerfBudget {
+  target: string;
+  runId: string;
+  at: string;
+  url: string;
+  /** At 10× the expected load; null when the run did not get that far (a failed health check skips the load). */
+  p95Ms: number | null;
+  connections: number | null;
+  errorRatePct: number | null;
+  /** Budget breaks the scanner found in that run (each a finding). */
+  breaks: number;
+  verdict: 'within budget' | 'over budget' | 'not measured';
+  /** The health check before the load passed (when it failed, the load was not run). */
+  healthOk: boolean;
+  /** The load generator shared the machine's cores with the server (its figures are a lower bound). */
+  sharedCores: boolean;
+}
+
+/** The audit report's availability section: uptime probes against their SLOs, and the perf budgets. */
+export interface AuditAvailability {
+  /** Probe names in the config when the report was made (empty: no probe is configured). */
+  configured: string[];
+  /** Every probe configured or with results in the period, by name. */
+  probes: AuditProbe[];
+  perf: AuditPerfBudget[];
 }

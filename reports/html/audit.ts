@@ -15,8 +15,9 @@ import {
   type AuditReport,
   type ControlResult,
   type ControlStatus,
+  type SloVerdict,
 } from '../audit/model.js';
-import { CONTROL_LABEL, SEVERITY_LABEL, STATUS_LABEL } from '../audit/labels.js';
+import { CONTROL_LABEL, SEVERITY_LABEL, STATUS_LABEL, formatAvailability } from '../audit/labels.js';
 
 // ---------- escaping: every interpolated value is text unless it is already Html ----------
 
@@ -154,6 +155,7 @@ const SECTIONS: [string, string][] = [
   ['incidents', 'Incidents'],
   ['controls', 'Control mapping'],
   ['datamap', 'Data-map status'],
+  ['availability', 'Availability'],
   ['appendix', 'Appendix: open findings'],
   ['integrity', 'Integrity'],
 ];
@@ -167,7 +169,7 @@ function title(id: string): string {
 /** Render the audit report as one self-contained, unsigned HTML5 document. */
 export function renderAuditHtml(report: AuditReport): string {
   const r = report;
-  const body = [cover(r), executiveSummary(r), coverage(r), findings(r), sla(r), exceptions(r), incidents(r), controls(r), datamap(r), appendix(r), integrity(r)];
+  const body = [cover(r), executiveSummary(r), coverage(r), findings(r), sla(r), exceptions(r), incidents(r), controls(r), datamap(r), availability(r), appendix(r), integrity(r)];
   return html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -598,6 +600,59 @@ function datamap(r: AuditReport): Html {
     }`;
   }
   return section('datamap', title('datamap'), html`${lead}\n<h3>Open data-map findings</h3>\n${open}`);
+}
+
+/** Uptime probes against their SLOs (with each probe's chain head) and the last perf run per target: what the PDF's section says. */
+function availability(r: AuditReport): Html {
+  const a = r.availability;
+  let probes: Html;
+  if (a.probes.length === 0) {
+    probes = para('No uptime probes are configured (vigil.yaml has no uptime probes) and the ledger holds no probe results for the period, so availability was not measured.');
+  } else {
+    const n = (v: SloVerdict) => a.probes.filter((p) => p.verdict === v).length;
+    const verdict = (v: SloVerdict) => (v === 'met' ? outcome('met') : v === 'breached' ? html`<strong class="bad">BREACHED</strong>` : html`<strong>no checks</strong>`);
+    probes = html`${para(
+      `${plural(a.probes.length, 'uptime probe')} in the period: ${n('met')} met ${a.probes.length === 1 ? 'its' : 'their'} availability SLO, ${n('breached')} breached it${n('no-data') ? `, ${n('no-data')} made no check` : ''}. Availability is the share of checks that passed, rounded down.`,
+    )}${table({
+      caption: 'Availability by probe in the period',
+      cols: [{ header: 'Probe' }, { header: 'URL' }, { header: 'Checks', num: true }, { header: 'Availability', num: true }, { header: 'SLO', num: true }, { header: 'Verdict' }, { header: 'Outages', num: true }, { header: 'Longest outage', num: true }],
+      rows: a.probes.map((p) => [
+        p.configured ? p.probe : `${p.probe} (no longer configured)`,
+        html`<code>${p.url || '–'}</code>`,
+        count(p.checks),
+        formatAvailability(p.availabilityPct),
+        `${p.sloPct} %`,
+        verdict(p.verdict),
+        count(p.outages),
+        p.outages ? `${Math.round(p.longestOutageMinutes)} min` : '–',
+      ]),
+      rowHeader: true,
+    })}
+<h3>Probe chain heads</h3>
+${para("Every probe result is chained to the one before it (SHA-256); each probe's head is anchored in the ledger's event chain, which vigil ledger verify checks.")}${table({
+      caption: "Each probe's chain head at the end of the period",
+      cols: [{ header: 'Probe' }, { header: 'Chain head (SHA-256)' }],
+      rows: a.probes.map((p) => [p.probe, html`<code>${p.chainHead ?? 'no result in the period'}</code>`]),
+      rowHeader: true,
+    })}`;
+  }
+  const perf = a.perf.length
+    ? table({
+        caption: 'The last perf run of each target in the period, at 10 times the expected load',
+        cols: [{ header: 'Target' }, { header: 'p95', num: true }, { header: 'Connections', num: true }, { header: 'Errors', num: true }, { header: 'Verdict' }, { header: 'Run' }],
+        rows: a.perf.map((p) => [
+          p.target,
+          p.p95Ms === null ? '–' : `${Math.round(p.p95Ms)} ms`,
+          p.connections ?? '–',
+          p.errorRatePct === null ? '–' : `${p.errorRatePct} %`,
+          p.verdict === 'over budget' ? html`<strong class="bad">over budget (${plural(p.breaks, 'break')})</strong>` : !p.healthOk ? 'not measured: the health check failed' : p.verdict,
+          html`<code>${p.runId}</code> ${time(p.at)}`,
+        ]),
+        rowHeader: true,
+      })
+    : para('No perf scan ran in the period, so no performance budget was checked.');
+  const shared = a.perf.some((p) => p.sharedCores) ? para('Where the target was on the scanning machine, the load generator shared its cores with the server: those figures understate what the server alone can do.') : html``;
+  return section('availability', title('availability'), html`${probes}\n<h3>Performance budgets</h3>\n${perf}${shared}`);
 }
 
 function appendix(r: AuditReport): Html {

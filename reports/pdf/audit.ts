@@ -12,7 +12,6 @@ import { FINDING_STATUSES, type AuditFindingRow, type AuditReport, type ControlS
 import { COLOURS, fmtDate, fmtPercent, fmtTime, PdfWriter, SEVERITY_COLOURS, type Cell, type Column } from './document.js';
 import { reserveSignature, signPdf } from './sign.js';
 import { availabilitySection } from './availability.js';
-import type { AuditAvailability } from '../../src/audit/availability.js';
 import { CONTROL_LABEL, SEVERITY_LABEL, STATUS_LABEL } from '../audit/labels.js';
 
 const CONTROL_COLOUR: Record<ControlStatus, string> = { met: COLOURS.good, partial: COLOURS.warn, 'not-met': COLOURS.bad, 'no-data': COLOURS.none };
@@ -59,10 +58,9 @@ function findingRow(f: AuditFindingRow): Cell[] {
 }
 
 /**
- * Render the audit report as a PDF/A-2b document signed with the Ed25519 `privateKey`. The
- * availability section is laid out when the report carries it (src/audit/gather.ts adds it).
+ * Render the audit report as a PDF/A-2b document signed with the Ed25519 `privateKey`.
  */
-export async function renderAuditPdf(report: AuditReport & { availability?: AuditAvailability }, opts: { privateKey: KeyObject }): Promise<Buffer> {
+export async function renderAuditPdf(report: AuditReport, opts: { privateKey: KeyObject }): Promise<Buffer> {
   if (opts.privateKey.asymmetricKeyType !== 'ed25519') throw new VigilError('VIGIL_ERR_SIGNING_KEY', `the report signing key is ${opts.privateKey.asymmetricKeyType ?? 'not an asymmetric key'}, not Ed25519`);
   const publicKey = createPublicKey(opts.privateKey);
   // The PDF prints report.signingKey's fingerprint; a signature by any other key would contradict it.
@@ -84,7 +82,7 @@ export async function renderAuditPdf(report: AuditReport & { availability?: Audi
   incidents(w, report);
   controls(w, report);
   datamap(w, report);
-  if (report.availability) availabilitySection(w, report.availability);
+  availabilitySection(w, report.availability);
   appendix(w, report);
   integrity(w, report);
   const head = report.ledger.headHash;

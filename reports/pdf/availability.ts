@@ -3,7 +3,8 @@
  * head of its hash chain, so an auditor can hold the figures to the ledger), and the last perf run
  * of each target against its budget. Says so in words when no probe is configured.
  */
-import { formatAvailability, type AuditAvailability, type SloVerdict } from '../../src/audit/availability.js';
+import { formatAvailability } from '../audit/labels.js';
+import type { AuditAvailability, SloVerdict } from '../audit/model.js';
 import { COLOURS, fmtTime, type Cell, type PdfWriter } from './document.js';
 
 const VERDICT: Record<SloVerdict, Cell> = {

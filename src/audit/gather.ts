@@ -7,8 +7,8 @@ import { loadRunbooks } from '../incidents/runbooks.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { FactFinding } from '../ledger/audit-facts.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import type { AuditFindingRow, AuditIncident, AuditReport } from '../../reports/audit/model.js';
-import { gatherAvailability, type AuditAvailability } from './availability.js';
+import type { AuditAvailability, AuditFindingRow, AuditIncident, AuditReport } from '../../reports/audit/model.js';
+import { gatherAvailability } from './availability.js';
 import { SCHEDULE_EVENT, scheduleCoverage, scheduleSpans, type ScheduleSpan } from './schedules.js';
 import type { SigningKey } from './signing-key.js';
 
@@ -38,11 +38,9 @@ export interface GatherOptions {
   verify?: boolean;
 }
 
-/** The audit report with its availability section (uptime probes and perf budgets). */
-export type GatheredAudit = AuditReport & { availability: AuditAvailability };
 
 /** Everything the audit report says, from the ledger and the config; the writers only lay it out. */
-export async function gatherAudit(ledger: Ledger, config: VigilConfig, opts: GatherOptions): Promise<GatheredAudit> {
+export async function gatherAudit(ledger: Ledger, config: VigilConfig, opts: GatherOptions): Promise<AuditReport> {
   const now = opts.now ?? new Date();
   const { period } = opts;
   const asOf = new Date(Math.min(Date.parse(period.to), now.getTime()));

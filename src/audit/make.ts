@@ -3,14 +3,15 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { VigilConfig } from '../config/types.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { gatherAudit, type GatheredAudit } from './gather.js';
+import type { AuditReport } from '../../reports/audit/model.js';
+import { gatherAudit } from './gather.js';
 import { loadSigningKey, signingKeyPath } from './signing-key.js';
 
 /** The event that records a report made from the ledger: what it covered and the digest of what was written. */
 export const REPORT_EVENT = 'report.generated';
 
 export interface MadeReport {
-  report: GatheredAudit;
+  report: AuditReport;
   bytes: Buffer;
   /** SHA-256 (hex) of the file written. */
   sha256: string;

@@ -168,5 +168,15 @@ export function sampleAuditReport(opts: { rows?: number; incidents?: boolean } =
       verifyDetail: 'hash chain intact: 4821 events; every finding row matches its events',
     },
     signingKey: { fingerprint, publicKeyPem, recordedAt: '2026-09-01T09:00:00.000Z', recordedSeq: 3 },
+    availability: {
+      configured: ['shop-api', 'shop-web'],
+      probes: [
+        { probe: 'shop-api', url: 'https://api.example.test/healthz', checks: 129600, up: 129510, availabilityPct: (129510 / 129600) * 100, longestOutageMinutes: 42, outages: 3, sloPct: 99.9, chainHead: 'a1'.repeat(32), verdict: 'breached', configured: true },
+        { probe: 'shop-web', url: 'https://shop.example.test/', checks: 129600, up: 129600, availabilityPct: 100, longestOutageMinutes: 0, outages: 0, sloPct: 99.9, chainHead: 'b2'.repeat(32), verdict: 'met', configured: true },
+      ],
+      perf: [
+        { target: 'shop-api', runId: 'run-perf-1', at: '2026-09-28T02:00:00.000Z', url: 'https://api.example.test/', p95Ms: 1840, connections: 100, errorRatePct: 0.4, breaks: 1, verdict: 'over budget', healthOk: true, sharedCores: false },
+      ],
+    },
   };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditProbe } from '../../src/audit/availability.js';
+import type { AuditProbe } from '../../reports/audit/model.js';
 import { gatherAudit } from '../../src/audit/gather.js';
 import { makeAuditReport } from '../../src/audit/make.js';
 import { loadSigningKey, signingKeyPath } from '../../src/audit/signing-key.js';

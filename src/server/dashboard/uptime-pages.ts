@@ -4,7 +4,7 @@
  * perf target's trend over runs). Server-made HTML; charts are inline SVG with presentation
  * attributes only, since the CSP allows no inline style and no external asset.
  */
-import { formatAvailability } from '../../audit/availability.js';
+import { formatAvailability } from '../../../reports/audit/labels.js';
 import { levelOf, type PerfLevel, type PerfPoint } from '../../audit/perf-facts.js';
 import type { ProbeResult, ProbeSummary, WindowAvailability } from '../../ledger/uptime-store.js';
 import { Html, html, when } from './html.js';

@@ -160,6 +160,7 @@ const SECTION_HEADINGS = [
   'Incidents',
   'Control mapping',
   'Data-map status',
+  'Availability',
   'Appendix: open findings',
   'Integrity',
 ];
@@ -190,6 +191,20 @@ describe('renderAuditHtml', () => {
   const doc = renderAuditHtml(report);
   const root = parseHtml(doc);
   const body = text(byTag(root, 'body')[0]!).replace(/\s+/g, ' ');
+
+  it('says what the PDF says of availability: each probe against its SLO with its chain head, and the last perf run per target', () => {
+    expect(body).toContain('2 uptime probes in the period: 1 met their availability SLO, 1 breached it.');
+    const section = all(root, (e) => e.tag === 'section' && e.attrs['id'] === 'availability')[0]!;
+    const rows = byTag(section, 'tr').map((tr) => elements(tr).map((c) => text(c).replace(/\s+/g, ' ').trim()));
+    expect(rows).toContainEqual(['shop-api', 'https://api.example.test/healthz', '129600', '99.930 %', '99.9 %', 'BREACHED', '3', '42 min']);
+    expect(rows).toContainEqual(['shop-web', 'https://shop.example.test/', '129600', '100.000 %', '99.9 %', 'met', '0', '–']);
+    expect(rows).toContainEqual(['shop-api', 'a1'.repeat(32)]);
+    expect(rows).toContainEqual(['shop-api', '1840 ms', '100', '0.4 %', 'over budget (1 break)', expect.stringMatching(/^run-perf-1 /)]);
+    const none = renderAuditHtml({ ...report, availability: { configured: [], probes: [], perf: [] } });
+    const noneText = text(byTag(parseHtml(none), 'body')[0]!).replace(/\s+/g, ' ');
+    expect(noneText).toContain('No uptime probes are configured (vigil.yaml has no uptime probes) and the ledger holds no probe results for the period, so availability was not measured.');
+    expect(noneText).toContain('No perf scan ran in the period, so no performance budget was checked.');
+  });
 
   it('is one well-formed HTML5 document in English, with a charset, a title and a CSP that forbids fetching', () => {
     const [htmlEl, ...more] = elements(root);
@@ -311,7 +326,7 @@ describe('renderAuditHtml', () => {
     expect(print).toContain('thead { display: table-header-group; }');
     expect(print).toMatch(/tr, th, td[^{]*\{ break-inside: avoid;/);
     expect(css).toMatch(/\.badge \{[^}]*print-color-adjust: exact;/);
-    expect(all(root, (e) => e.tag === 'section' && e.attrs['class'] === 'major')).toHaveLength(10);
+    expect(all(root, (e) => e.tag === 'section' && e.attrs['class'] === 'major')).toHaveLength(11);
   });
 
   it('draws the trend as an accessible inline SVG: one polyline per severity with data, finite coordinates', () => {
