@@ -1,3 +1,4 @@
+import type { PeriodAvailability } from '../../src/ledger/uptime-store.js';
 import type { Severity } from '../../src/model/severity.js';
 
 /**
@@ -168,18 +169,7 @@ export interface AuditLedger {
 export type SloVerdict = 'met' | 'breached' | 'no-data';
 
 /** One probe's availability in the report period, with its SLO verdict. */
-export interface AuditProbe {
-  probe: string;
-  /** As configured, credentials redacted. */
-  url: string;
-  checks: number;
-  up: number;
-  /** up ÷ checks in percent; null with no check in the period. */
-  availabilityPct: number | null;
-  longestOutageMinutes: number;
-  outages: number;
-  /** The head of the probe's hash chain at the end of the period (null with no result in it). */
-  chainHead: string | null;
+export interface AuditProbe extends PeriodAvailability {
   /** The SLO the verdict was judged against (the probe's as configured, else 99.9). */
   sloPct: number;
   verdict: SloVerdict;

@@ -12,7 +12,8 @@ import { listMigrations, MAX_FILE_BYTES, readMigration, type MigrationFile } fro
 import { References } from './references.js';
 import { isSquawkRule, isVigilRule, ruleOf, VIGIL_RULES } from './rules.js';
 import { runSquawk, squawkVersion, type SquawkViolation } from './squawk.js';
-import { LineIndex, loadParser, parseFile, type ParsedFile, type Statement } from './statements.js';
+import { ByteLines } from '../../src/util/byte-lines.js';
+import { loadParser, parseFile, type ParsedFile, type Statement } from './statements.js';
 
 export const MIGRATIONS_SCANNER_ID = 'migrations';
 
@@ -106,8 +107,8 @@ export class MigrationsScanner implements Scanner {
 
     const findings: Finding[] = [];
     const seen = new Map<string, number>();
-    const lineIndexes = new Map<number, LineIndex>();
-    const linesOf = (i: number) => lineIndexes.get(i) ?? lineIndexes.set(i, new LineIndex(texts[i]!)).get(i)!;
+    const lineIndexes = new Map<number, ByteLines>();
+    const linesOf = (i: number) => lineIndexes.get(i) ?? lineIndexes.set(i, new ByteLines(texts[i]!)).get(i)!;
     const unparsedBySquawk = new Set<string>();
     const squawkCounts = { violations: 0, kept: 0 };
     const newRules = new Set<string>();
@@ -194,7 +195,7 @@ function build(ruleId: string, f: MigrationFile, pos: Pick<FileLocation, 'startL
 }
 
 /** The text squawk pointed at (on its first line), to tell apart two findings of one rule in one statement. */
-function sliceRange(lines: LineIndex, v: SquawkViolation): string {
+function sliceRange(lines: ByteLines, v: SquawkViolation): string {
   const line = lines.line(v.line + 1);
   return v.line_end === v.line ? line.slice(v.column, Math.max(v.column, v.column_end)) : line.slice(v.column);
 }

@@ -9,6 +9,7 @@
  * of single-file up/down formats (dbmate's `-- migrate:down`, goose's `-- +goose Down`) is cut.
  */
 import { loadModule, parseSync } from 'libpg-query';
+import { ByteLines } from '../../src/util/byte-lines.js';
 
 /** One node of the parse tree (protobuf JSON): `{ TypeName: { …fields } }` or a field object. */
 export type Node = Record<string, unknown>;
@@ -71,43 +72,6 @@ export function prepareText(text: string): { text: string; downFromLine?: number
   return { text: lines.join('\n'), ...(downFromLine ? { downFromLine } : {}) };
 }
 
-/** Byte offsets → 1-based lines and columns (columns in characters). */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-  readonly buf: Buffer;
-
-  constructor(text: string) {
-    this.buf = Buffer.from(text, 'utf8');
-    for (let i = 0; i < this.buf.length; i++) if (this.buf[i] === 0x0a) this.starts.push(i + 1);
-  }
-
-  /** The 1-based line holding byte `offset`. */
-  lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-
-  /** The 1-based column of byte `offset`, counted in characters. */
-  columnAt(offset: number): number {
-    const start = this.starts[this.lineAt(offset) - 1]!;
-    return this.buf.toString('utf8', start, offset).length + 1;
-  }
-
-  /** The text of 1-based line `n`, without its line break. */
-  line(n: number): string {
-    const s = this.starts[n - 1];
-    if (s === undefined) return '';
-    const e = this.starts[n] ?? this.buf.length;
-    return this.buf.toString('utf8', s, e).replace(/\r?\n$/, '');
-  }
-}
-
 /** The first byte at or after `i` that is not a blank or inside a comment. */
 function skipBlanksAndComments(buf: Buffer, i: number, end: number): number {
   while (i < end) {
@@ -138,7 +102,7 @@ interface RawStmt {
 /** Parse one file's text; a file that does not parse gives its error position and no statements. */
 export function parseFile(rawText: string, fileIndex: number): ParsedFile {
   const { text, downFromLine } = prepareText(rawText);
-  const lines = new LineIndex(text);
+  const lines = new ByteLines(text);
   const down = downFromLine ? { downFromLine } : {};
   // libpg_query refuses an empty query; a file of comments only is a migration with nothing to do
   if (skipBlanksAndComments(lines.buf, 0, lines.buf.length) >= lines.buf.length) return { statements: [], ...down };

@@ -23,24 +23,3 @@ export interface ReadResult {
   problems: SourceProblem[];
 }
 
-/** Line numbers (1-based) from byte offsets into a UTF-8 text, as libpg_query reports them. */
-export class ByteLines {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    const buf = Buffer.from(text, 'utf8');
-    for (let i = 0; i < buf.length; i++) if (buf[i] === 0x0a) this.starts.push(i + 1);
-  }
-
-  /** The 1-based line holding byte `offset`. */
-  lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-}

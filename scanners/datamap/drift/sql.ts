@@ -16,7 +16,8 @@
  */
 import { loadModule, parseSync } from 'libpg-query';
 import type { SourceProblem } from '../types.js';
-import { ByteLines, type ObservedFieldDetail } from './observed.js';
+import { ByteLines } from '../../../src/util/byte-lines.js';
+import type { ObservedFieldDetail } from './observed.js';
 
 // The parse tree is protobuf JSON; these are the few shapes read here, everything optional.
 interface PgString {
