@@ -93,7 +93,7 @@ export function registerScan(program: Command): void {
     .option('--profile <name>', 'tls: the Mozilla profile to check against: modern | intermediate | old (default intermediate)')
     .option('--budget <file>', 'perf, pages: a budget file (YAML or JSON); without one the defaults hold (perf: 10 connections expected, p95 under 1 s at 10x, errors under 1 %; pages: Lighthouse\'s own pass thresholds)')
     .option('--schemas <name...>', 'postgres: the schemas exposed to clients (default: public, and the API roles\' grants on a Supabase database)')
-    .option('--header <header...>', 'api: the low-privilege credential: headers sent on the second pass (e.g. "Authorization: Bearer …"); never printed')
+    .option('--header <header...>', 'api: the low-privilege credential, headers sent on the second pass (e.g. "Authorization: Bearer …"); perf: headers sent with every request; never printed')
     .option('--sources <path|url...>', 'datamap: where reality is read for drift against the data map: SQL schema or migration files, ORM models, postgres:// URLs, site URLs for cookies')
     .action(async (scanner: string | undefined, target: string | undefined, flags: ScanFlags) => {
       process.exitCode = await scanCommand(scanner, target, flags);
