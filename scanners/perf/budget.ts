@@ -103,7 +103,8 @@ export const DEFAULT_MEMORY_GROWTH_PCT = 50;
 export const DEFAULT_TLS_EXPIRY_DAYS = 14;
 
 const SEVERITY = { enum: ['critical', 'high', 'medium', 'low', 'info'] };
-const PATH = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^/(?!/)\\S*$', 'x-hint': 'a path on the target\'s origin, starting with one "/" (e.g. /api/items?page=1)' };
+// no backslash: a URL parser reads `/\\host` as `//host`, another origin
+const PATH = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^/(?![/\\\\])[^\\s\\\\]*$', 'x-hint': 'a path on the target\'s origin, starting with one "/" (e.g. /api/items?page=1)' };
 const HEADERS = { type: 'object', maxProperties: 64, additionalProperties: { type: 'string', maxLength: 8192 } };
 const LEVEL = {
   type: 'object',

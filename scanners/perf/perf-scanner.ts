@@ -61,7 +61,7 @@ export class PerfScanner implements Scanner {
     const common = { headers, timeoutMs: b.timeoutMs, signal: ctx.signal, ...(ca.length ? { ca } : {}) };
 
     // (1) health: a broken service is reported, not hammered
-    const healthUrl = b.health.path ? new URL(b.health.path, url.origin) : url;
+    const healthUrl = b.health.path ? onTarget(b.health.path, url, loaded, ['health', 'path']) : url;
     ctx.progress(`health check ${redactUrlCredentials(healthUrl.href)}`);
     const health = await checkHealth(healthUrl, b.health, common);
     for (const p of health.problems) {
@@ -79,7 +79,7 @@ export class PerfScanner implements Scanner {
     }
     lines.push(`health: ok (status ${health.status}, ${health.ms} ms${health.tlsDaysLeft !== undefined ? `, certificate valid ${health.tlsDaysLeft} more days` : ''})`);
 
-    const loadUrl = b.path ? new URL(b.path, url.origin) : url;
+    const loadUrl = b.path ? onTarget(b.path, url, loaded, ['path']) : url;
     const plan = { url: loadUrl, requests: b.requests, headers, timeoutMs: b.timeoutMs, signal: ctx.signal, ...(ca.length ? { ca } : {}) };
     if (b.warmupSeconds > 0) {
       ctx.progress(`warm-up: ${b.expectedConnections} connections for ${b.warmupSeconds} s`);
@@ -185,6 +185,18 @@ function withUrlCredentials(headers: Record<string, string>, u: URL): Record<str
   u.password = '';
   if (Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) return headers;
   return { ...headers, authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+}
+
+/**
+ * A budget's path resolved on the target's origin. The schema takes only paths, but a URL parser
+ * reads `/\host` as `//host`: this holds the result to the origin whatever the path says.
+ */
+function onTarget(p: string, target: URL, loaded: LoadedBudget, key: readonly string[]): URL {
+  const u = new URL(p, target.origin);
+  if (u.origin !== target.origin) {
+    throw new VigilError('VIGIL_ERR_USAGE', `${key.join('.')} "${p}" leads off the target's origin ${target.origin}: a scan never leaves its target`, loaded.at(key));
+  }
+  return u;
 }
 
 /** A path, or a URL of the target's own origin; any other origin is a usage error (no scan leaves its target). */

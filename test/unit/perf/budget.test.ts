@@ -87,6 +87,9 @@ describe('bad budget files name the file and line', () => {
     ['an error rate past 100', 'd.yaml', 'peak:\n  errorRatePct: 150\n', 'VIGIL_ERR_BUDGET_INVALID', 2],
     ['a status out of range', 'e.yaml', 'health:\n  status: [200, 999]\n', 'VIGIL_ERR_BUDGET_INVALID', 2],
     ['a full URL as a load path', 'f.yaml', 'requests:\n  - path: http://elsewhere.example/\n', 'VIGIL_ERR_BUDGET_INVALID', 2],
+    // a URL parser reads /\host as //host: another origin
+    ['a backslash path that a URL parser reads as another host', 'f2.yaml', 'health:\n  path: /\\elsewhere.example/x\n', 'VIGIL_ERR_BUDGET_INVALID', 2],
+    ['a protocol-relative load path', 'f3.yaml', 'path: //elsewhere.example/\n', 'VIGIL_ERR_BUDGET_INVALID', 1],
     ['a JSON syntax error', 'g.json', '{\n  "peak": {\n    "p95Ms": 10,,\n  }\n}\n', 'VIGIL_ERR_BUDGET_PARSE', 3],
     ['a JSON schema break', 'h.json', '{\n  "multiplier": 0.5\n}\n', 'VIGIL_ERR_BUDGET_INVALID', 2],
   ])('%s', (_what, name, text, code, line) => {
