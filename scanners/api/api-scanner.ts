@@ -86,6 +86,10 @@ export class ApiScanner implements Scanner {
     }
 
     const findings = evaluate(outcomes, origin, basePath);
+    // an operation that got no answer proves nothing: what the ledger holds of it is kept open
+    const carried = ctx.priorFindings ? carryOver(await ctx.priorFindings({ scanner: API_SCANNER_ID, target: target.name }), unanswered, findings, origin, basePath) : [];
+    if (carried.length) note(`${carried.length} finding(s) from earlier runs kept open: their operations got no answer this time, so they are not proven fixed`);
+    findings.push(...carried);
     ctx.report?.(summary(spec.version, spec.title, operations.length, sendable.length, unsafeSkipped.length, trace.length, outcomes, credentials, findings.length));
     yield* findings;
     // an unfinished scan proves nothing fixed: failing the part (after its findings) keeps the ledger from marking any
@@ -151,6 +155,27 @@ function pathParams(op: ApiOperation): string[] {
 }
 
 const is2xx = (s: number | undefined): boolean => s !== undefined && s >= 200 && s <= 299;
+
+/**
+ * The ledger's findings (of this scanner on this target) whose operation and identity got no
+ * answer in this run and that this run did not find again: reported again as they were, so a
+ * request that timed out never marks a finding fixed.
+ */
+export function carryOver(prior: readonly Finding[], unanswered: readonly Outcome[], found: readonly Finding[], origin: string, basePath: string): Finding[] {
+  const silent = new Set(unanswered.map((o) => `${o.job.op.method} ${origin}${basePath}${o.job.op.path} ${o.job.identity.name}`));
+  const seen = new Set(found.map((f) => f.fingerprint));
+  return prior.filter((f) => {
+    const l = f.location;
+    return l.kind === 'web' && !seen.has(f.fingerprint) && silent.has(`${(l.method ?? 'GET').toUpperCase()} ${l.url} ${l.param ?? ''}`);
+  }).map((f) => ({
+    // only the finding itself: the ledger's own fields (id, status, dates) are not a scanner's to report
+    fingerprint: f.fingerprint, scanner: f.scanner, ruleId: f.ruleId, title: f.title, severity: f.severity, confidence: f.confidence,
+    cwe: f.cwe, aliases: f.aliases, location: f.location, references: f.references, tags: f.tags, controls: f.controls,
+    ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
+    ...(f.remediation !== undefined ? { remediation: f.remediation } : {}),
+    ...(f.properties !== undefined ? { properties: f.properties } : {}),
+  }));
+}
 
 /** Findings from the answers: one per rule, operation and identity. */
 export function evaluate(outcomes: readonly Outcome[], origin: string, basePath: string): Finding[] {

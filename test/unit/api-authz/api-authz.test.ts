@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VigilError } from '../../../src/errors.js';
-import { evaluate, plan, requiresAuth } from '../../../scanners/api/api-scanner.js';
+import { carryOver, evaluate, plan, requiresAuth } from '../../../scanners/api/api-scanner.js';
 import { checkOptions, expandEnv, refusalOf, resolveCredentials, type RefuseRule } from '../../../scanners/api/options.js';
 import { buildRequest, scrub, type Outcome } from '../../../scanners/api/probe.js';
 import { API_RULES } from '../../../scanners/api/rules.js';
@@ -184,6 +184,22 @@ describe('evaluate: findings from answers', () => {
   });
 
   const answer = (statuses: number[]): Outcome[] => jobs.map((job, i) => ({ job, status: statuses[i]!, excerpt: '{}' }));
+
+  it('carryOver: what the ledger holds of an operation that got no answer stays open; answered ones and ones found again do not repeat', () => {
+    // last run: everything open
+    const before = evaluate(answer([200, 200, 200, 200, 200, 200, 200]), ORIGIN, '/v1');
+    // this run: the admin call as user timed out, the rest answered correctly
+    const now: Outcome[] = jobs.map((job, i) => (job.identity.name === 'user' && job.op.path === '/admin' ? { job, error: 'no answer within 500 ms' } : { job, status: [401, 401, 200, 200, 404, 403, 200][i]!, excerpt: '{}' }));
+    const found = evaluate(now, ORIGIN, '/v1');
+    expect(found).toEqual([]);
+    const ledger = before.map((f) => ({ ...f, status: 'open', id: 7, target: 'api', firstSeen: '2026-12-01T00:00:00.000Z' }));
+    const carried = carryOver(ledger, now.filter((o) => o.status === undefined), found, ORIGIN, '/v1');
+    expect(carried.map((f) => `${f.ruleId} ${f.location.kind === 'web' ? f.location.param : ''}`)).toEqual(['api-function-level-authz user']);
+    // reported as the finding it was, without the ledger's own fields
+    expect(carried[0]).toEqual(before.find((f) => f.ruleId === 'api-function-level-authz'));
+    // found again this run: not repeated
+    expect(carryOver(ledger, now.filter((o) => o.status === undefined), before, ORIGIN, '/v1')).toEqual([]);
+  });
 
   it.each<[string, number[], string[]]>([
     ['a correct API', [401, 401, 200, 200, 404, 403, 200], []],
