@@ -45,6 +45,8 @@ export interface ApiAuthzAppOptions {
   /** `hang`: accept connections and never answer. `dieAfter`: answer this many requests, then close every socket and stop listening. */
   mode?: 'ok' | 'hang';
   dieAfter?: number;
+  /** Paths whose requests are never answered (the set may change while the app runs). */
+  hangPaths?: Set<string>;
 }
 
 const ORDERS = new Map<number, { owner: string; item: string }>([
@@ -119,7 +121,7 @@ export async function startApiAuthzApp(o: ApiAuthzAppOptions = {}): Promise<ApiA
   };
 
   server = http.createServer((req, res) => {
-    if (o.mode === 'hang') return;
+    if (o.mode === 'hang' || o.hangPaths?.has(new URL(req.url ?? '/', 'http://app.invalid').pathname)) return;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
