@@ -17,19 +17,8 @@ import { levelFindings, memoryFindings, memoryVerdict, perfFinding, PERF_SCANNER
 export interface PerfReport {
   url: string;
   health: { ok: boolean; status: number; ms: number; tlsDaysLeft?: number };
-  levels: {
-    level: LevelName;
-    connections: number;
-    durationSeconds: number;
-    requests: number;
-    rps: number;
-    latencyMs: { p50: number; p95: number; p99: number; max: number };
-    errors: number;
-    timeouts: number;
-    non2xx: number;
-    errorRatePct: number;
-    meanResponseBytes: number;
-  }[];
+  /** A level's figures as measured, without the working counts the verdicts use. */
+  levels: (Omit<LevelMeasure, 'httpErrors' | 'sizeThirds' | 'stoppedEarly' | 'lastError'> & { level: LevelName })[];
   memory?: { source: string; before: number; after: number; growthPct: number };
   loadGenerator: { sharedCores: boolean; cores: number };
 }
