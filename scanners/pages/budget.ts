@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { VigilError } from '../../src/errors.js';
 import { parseYamlSource } from '../../src/config/yaml-source.js';
+import { pointerToPath } from '../../src/config/validate.js';
 import { JsonLocator, formatPath, parseJsonText } from '../../src/util/json-source.js';
 import { SEVERITIES, type Severity } from '../../src/model/severity.js';
 import { PAGES_RULE_IDS, type PagesRuleId } from './checks.js';
@@ -156,7 +157,7 @@ export function parsePagesBudget(text: string, file: string): PagesBudget {
   const v = validate();
   if (!v(value)) {
     const e = pickError(v.errors ?? [], Array.isArray(value));
-    const where = pointerPath(e.instancePath);
+    const where = pointerToPath(e.instancePath, value);
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       fail([...where, key], `unknown key "${key}"${where.length ? '' : ` (known: ${[...THRESHOLD_KEYS, 'pages', 'severity', 'lightwallet'].join(', ')}; or a LightWallet budget list)`}`);
@@ -200,13 +201,4 @@ function pickError(errors: readonly ErrorObject[], isList: boolean): ErrorObject
   const pool = inBranch.length ? inBranch : errors;
   // the deepest problem is the most specific one
   return [...pool].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length)[0]!;
-}
-
-function pointerPath(pointer: string): (string | number)[] {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }

@@ -42,7 +42,7 @@ export class PerfScanner implements Scanner {
     const url = targetUrl(target);
     const headers = withUrlCredentials(b.headers, url);
     const shown = redactUrlCredentials(url.href);
-    const memoryUrl = b.memory ? sameOrigin(b.memory.url, url, loaded) : undefined;
+    const memoryUrl = b.memory ? sameOrigin(b.memory.url, url, loaded, ['memory', 'url']) : undefined;
     const ca = await readCa(b.ca);
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     const sharedCores = await isLocalHost(url.hostname);
@@ -50,7 +50,7 @@ export class PerfScanner implements Scanner {
     const common = { headers, timeoutMs: b.timeoutMs, signal: ctx.signal, ...(ca.length ? { ca } : {}) };
 
     // (1) health: a broken service is reported, not hammered
-    const healthUrl = b.health.path ? onTarget(b.health.path, url, loaded, ['health', 'path']) : url;
+    const healthUrl = b.health.path ? sameOrigin(b.health.path, url, loaded, ['health', 'path']) : url;
     ctx.progress(`health check ${redactUrlCredentials(healthUrl.href)}`);
     const health = await checkHealth(healthUrl, b.health, common);
     for (const p of health.problems) {
@@ -68,7 +68,7 @@ export class PerfScanner implements Scanner {
     }
     lines.push(`health: ok (status ${health.status}, ${health.ms} ms${health.tlsDaysLeft !== undefined ? `, certificate valid ${health.tlsDaysLeft} more days` : ''})`);
 
-    const loadUrl = b.path ? onTarget(b.path, url, loaded, ['path']) : url;
+    const loadUrl = b.path ? sameOrigin(b.path, url, loaded, ['path']) : url;
     const plan = { url: loadUrl, requests: b.requests, headers, timeoutMs: b.timeoutMs, signal: ctx.signal, ...(ca.length ? { ca } : {}) };
     if (b.warmupSeconds > 0) {
       ctx.progress(`warm-up: ${b.expectedConnections} connections for ${b.warmupSeconds} s`);
@@ -177,27 +177,20 @@ function withUrlCredentials(headers: Record<string, string>, u: URL): Record<str
 }
 
 /**
- * A budget's path resolved on the target's origin. The schema takes only paths, but a URL parser
- * reads `/\host` as `//host`: this holds the result to the origin whatever the path says.
+ * A budget's path (or, for `memory.url`, a URL) resolved on the target's origin; any other origin
+ * is a usage error naming the key's line (no scan leaves its target). The schema takes only paths
+ * for the load and health, but a URL parser reads `/\host` as `//host`: this holds the result.
  */
-function onTarget(p: string, target: URL, loaded: LoadedBudget, key: readonly string[]): URL {
-  const u = new URL(p, target.origin);
-  if (u.origin !== target.origin) {
-    throw new VigilError('VIGIL_ERR_USAGE', `${key.join('.')} "${p}" leads off the target's origin ${target.origin}: a scan never leaves its target`, loaded.at(key));
-  }
-  return u;
-}
-
-/** A path, or a URL of the target's own origin; any other origin is a usage error (no scan leaves its target). */
-function sameOrigin(given: string, target: URL, loaded: LoadedBudget): URL {
+function sameOrigin(given: string, target: URL, loaded: LoadedBudget, key: readonly string[]): URL {
+  const name = key.join('.');
   let u: URL;
   try {
     u = new URL(given, target.origin);
   } catch {
-    throw new VigilError('VIGIL_ERR_USAGE', `memory.url "${redactUrlCredentials(given)}" is not a URL or a path`, loaded.at(['memory', 'url']));
+    throw new VigilError('VIGIL_ERR_USAGE', `${name} "${redactUrlCredentials(given)}" is not a URL or a path`, loaded.at(key));
   }
   if (u.origin !== target.origin) {
-    throw new VigilError('VIGIL_ERR_USAGE', `memory.url ${redactUrlCredentials(u.href)} is not on the target's origin ${target.origin}: a scan never leaves its target; give a path such as /metrics`, loaded.at(['memory', 'url']));
+    throw new VigilError('VIGIL_ERR_USAGE', `${name} ${redactUrlCredentials(u.href)} is not on the target's origin ${target.origin}: a scan never leaves its target; give a path such as /metrics`, loaded.at(key));
   }
   return u;
 }
